@@ -1,0 +1,65 @@
+import type { CheckoutInput, HistoryEntry, OrderStatus, Ticket } from '../src/domain/checkout';
+import { STATUS_CODE, predecessorsOf } from '../src/domain/checkout';
+import type { OrderDoc } from '../src/db/schema';
+import { checkoutWorkflowId } from '../src/temporal/ids';
+import type { ActivityDeps } from './deps';
+
+export interface MoveOrder {
+  orderId: string;
+  status: OrderStatus;
+  reason: string;
+  /** Workflow time of the transition, so a retried write records the same moment. */
+  at: string;
+  tickets?: Ticket[];
+}
+
+export type PaymentPatch = Partial<Pick<OrderDoc['payment'], 'reference' | 'paymentId' | 'status' | 'redirectUrl' | 'expiresAt' | 'konbini'>>;
+
+export function createOrderActivities({ store }: ActivityDeps) {
+  return {
+    /** The order as `pending`, written once: a retry finds it and changes nothing. */
+    async recordOrder({ input, at }: { input: CheckoutInput; at: string }): Promise<void> {
+      const created = new Date(at);
+      const entry: HistoryEntry = { at, status: 'pending', reason: 'seats held' };
+      await store.orders.updateOne(
+        { _id: input.orderId },
+        {
+          $setOnInsert: {
+            requestHash: input.requestHash,
+            workflowId: checkoutWorkflowId(input.orderId),
+            eventId: input.eventId,
+            items: input.items,
+            amount: input.amount,
+            currency: input.currency,
+            customer: input.customer,
+            payment: { ...input.payment, reference: null, paymentId: null, status: 'pending' },
+            status: 'pending',
+            statusCode: STATUS_CODE.pending,
+            history: [entry],
+            createdAt: created,
+            updatedAt: created,
+          },
+        },
+        { upsert: true },
+      );
+    },
+
+    /** Moves the order forward; a move the order has already made (or passed) is a no-op. */
+    async moveOrder({ orderId, status, reason, at, tickets }: MoveOrder): Promise<{ moved: boolean }> {
+      const entry: HistoryEntry = { at, status, reason };
+      const result = await store.orders.updateOne(
+        { _id: orderId, status: { $in: predecessorsOf(status) } },
+        {
+          $set: { status, statusCode: STATUS_CODE[status], updatedAt: new Date(at), ...(tickets ? { tickets } : {}) },
+          $push: { history: entry },
+        },
+      );
+      return { moved: result.modifiedCount === 1 };
+    },
+
+    async recordPayment({ orderId, patch }: { orderId: string; patch: PaymentPatch }): Promise<void> {
+      const set = Object.fromEntries(Object.entries(patch).map(([key, value]) => [`payment.${key}`, value]));
+      await store.orders.updateOne({ _id: orderId }, { $set: set });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { CheckoutView, PricedItem } from '../domain/checkout';
+import { orderAmount } from '../domain/checkout';
+import type { EventDoc, OrderDoc } from '../db/schema';
+import { HttpError } from '../api/errors';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
+
+export const CreateCheckout = z.strictObject({
+  orderId: id.optional(),
+  eventId: id,
+  items: z
+    .array(z.strictObject({ ticketTypeId: id, quantity: z.number().int().min(1).max(20) }))
+    .min(1)
+    .max(20)
+    .refine((items) => new Set(items.map((i) => i.ticketTypeId)).size === items.length, 'each ticket type may appear once'),
+  customer: z.strictObject({
+    email: z.email().max(254),
+    name: z.string().trim().min(1).max(200),
+    locale: z.enum(['ja', 'en']).default('ja'),
+  }),
+  payment: z.discriminatedUnion('provider', [
+    z.strictObject({ provider: z.literal('komoju'), method: z.enum(['credit_card', 'konbini']) }),
+    z.strictObject({
+      provider: z.literal('resurs'),
+      method: z.string().min(1).max(64),
+      flow: z.enum(['simplified', 'hosted', 'rco']),
+    }),
+  ]),
+});
+export type CreateCheckoutBody = z.infer<typeof CreateCheckout>;
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The same order id must come with the same request; key order and defaults do not matter. */
+export function requestHash(body: CreateCheckoutBody): string {
+  const { orderId: _ignored, ...rest } = body;
+  return createHash('sha256').update(canonical(rest)).digest('hex');
+}
+
+export function newOrderId(): string {
+  return `ord_${randomBytes(10).toString('hex')}`;
+}
+
+/** Prices the items from the event; an unknown ticket type is a 404, as the contract says. */
+export function priceItems(event: EventDoc, items: CreateCheckoutBody['items']): { items: PricedItem[]; amount: number } {
+  const priced = items.map((item) => {
+    const type = event.ticketTypes.find((t) => t.id === item.ticketTypeId);
+    if (!type) throw new HttpError(404, 'not_found', `ticket type ${item.ticketTypeId} not found in event ${event._id}`);
+    return { ticketTypeId: type.id, quantity: item.quantity, name: type.name, unitPrice: type.price };
+  });
+  return { items: priced, amount: orderAmount(priced) };
+}
+
+export function orderView(order: OrderDoc): CheckoutView {
+  const { provider, method, reference, status, konbini } = order.payment;
+  return {
+    orderId: order._id,
+    status: order.status,
+    statusCode: order.statusCode,
+    amount: order.amount,
+    currency: order.currency,
+    items: order.items,
+    customer: { email: order.customer.email, name: order.customer.name },
+    payment: { provider, method, reference, status, ...(konbini ? { konbini } : {}) },
+    ...(order.tickets ? { tickets: order.tickets } : {}),
+    history: order.history,
+  };
+}

@@ -1,0 +1,34 @@
+import { Db, MongoClient } from 'mongodb';
+import type { EventDoc, InventoryDoc, OrderDoc, TicketDoc, EmailDoc, InboxDoc } from './schema';
+
+
+/** Typed handles on every collection the service owns. */
+export function collections(db: Db) {
+  return {
+    events: db.collection<EventDoc>('events'),
+    inventory: db.collection<InventoryDoc>('inventory'),
+    orders: db.collection<OrderDoc>('orders'),
+    tickets: db.collection<TicketDoc>('tickets'),
+    emails: db.collection<EmailDoc>('emails'),
+    inbox: db.collection<InboxDoc>('webhook_inbox'),
+  };
+}
+export type Store = ReturnType<typeof collections>;
+
+export async function connectMongo(uri: string, dbName: string): Promise<{ client: MongoClient; db: Db }> {
+  // Short server selection so an unreachable database fails readiness checks fast; operations retry.
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  return { client, db: client.db(dbName) };
+}
+
+/** Idempotent: run by every process at start. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  const c = collections(db);
+  await c.inventory.createIndex({ eventId: 1 });
+  await c.orders.createIndex({ status: 1, createdAt: -1 });
+  await c.orders.createIndex({ 'payment.reference': 1 });
+  await c.tickets.createIndex({ code: 1 }, { unique: true });
+  await c.tickets.createIndex({ orderId: 1 });
+  await c.inbox.createIndex({ orderId: 1 });
+}

@@ -1,0 +1,43 @@
+/**
+ * `npm start`: the whole product in one process tree — Temporal dev server with its UI, a
+ * MongoDB-wire server, an SMTP capture, the KOMOJU sandbox, the worker and the API — each
+ * embedded unless the environment points at a real one.
+ */
+import type { Router } from 'express';
+import { runMain } from './entry';
+import { startApi, startWorker } from './runtime';
+import { startEmbeddedStack } from './stack';
+import { mailOutboxRouter } from './stack/smtp';
+
+runMain('checkout-sagas', async (config, log) => {
+  const stack = await startEmbeddedStack(config, { info: (line) => log.info(line) });
+  try {
+    const worker = await startWorker(config, stack, log);
+    worker.done.catch((err) => {
+      log.error({ err }, 'worker stopped; exiting');
+      process.kill(process.pid, 'SIGTERM');
+    });
+    const mounts: Array<[string, Router]> = stack.mailDir ? [['/sandbox/mail', mailOutboxRouter(stack.mailDir)]] : [];
+    const api = await startApi(config, stack, log, mounts);
+    const ready = [
+      '',
+      'checkout-sagas is running:',
+      `  API              ${config.publicUrl}  (listening on ${api.url})`,
+      `  Temporal UI      ${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
+      `  KOMOJU sandbox   ${config.komoju.sandbox ? `${config.publicUrl}/sandbox/komoju` : `(real KOMOJU at ${config.komoju.apiUrl})`}`,
+      `  Mail             ${stack.mailDir ? `${config.publicUrl}/sandbox/mail` : `(sent through ${config.smtp.url})`}`,
+      `  Data             ${config.dataDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n');
+    console.log(ready);
+    return async () => {
+      await api.close();
+      await worker.close();
+      await stack.stop();
+    };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+});

@@ -1,0 +1,126 @@
+/** Builds the API and the worker from configuration; shared by every entry point and the tests. */
+import type { Server } from 'node:http';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Router } from 'express';
+import type { Db, MongoClient } from 'mongodb';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import { KOMOJU_SANDBOX_PATH, type Config } from './config';
+import { collections, connectMongo, ensureIndexes } from './db/mongo';
+import { createMailer, type Mailer } from './mail/mailer';
+import { createMetrics } from './metrics';
+import { createProviders } from './providers';
+import { routeKomojuEvent } from './api/webhooks/komoju';
+import { komojuSandbox } from './sandbox/komoju';
+import { Checkouts, connectTemporal } from './temporal/client';
+import { createCheckoutWorker, type CheckoutWorkerOptions } from './temporal/worker';
+
+export interface Endpoints {
+  temporalAddress: string;
+  mongoUri: string;
+  smtpUrl: string;
+}
+
+export async function openDatabase(config: Config, mongoUri: string): Promise<{ client: MongoClient; db: Db }> {
+  const mongo = await connectMongo(mongoUri, config.mongo.db);
+  await ensureIndexes(mongo.db);
+  return mongo;
+}
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The HTTP API, plus the built-in KOMOJU sandbox when no real KOMOJU is configured. */
+export async function startApi(config: Config, endpoints: Pick<Endpoints, 'temporalAddress' | 'mongoUri'>, log: Logger, extraMounts: Array<[string, Router]> = []): Promise<RunningApi> {
+  const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
+  const temporal = await connectTemporal(endpoints.temporalAddress, config.temporal.namespace);
+  const checkouts = new Checkouts(temporal, config.temporal.taskQueue);
+  const sandbox = config.komoju.sandbox
+    ? komojuSandbox({
+        db,
+        secretKey: config.komoju.secretKey,
+        webhookSecret: config.komoju.webhookSecret,
+        webhookUrl: `${config.publicUrl}/webhooks/komoju`,
+        publicUrl: config.publicUrl,
+        log: log.child({ component: 'komoju-sandbox' }),
+      })
+    : undefined;
+  const mounts: Array<[string, Router]> = [...(sandbox ? [[KOMOJU_SANDBOX_PATH, sandbox] as [string, Router]] : []), ...extraMounts];
+  const metrics = createMetrics();
+  const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config), metrics, log, mounts });
+
+  // Webhooks recorded while Temporal was unreachable are signalled once it is back.
+  const relay = setInterval(() => {
+    inbox
+      .relay(routeKomojuEvent)
+      .then(() => collections(db).inbox.countDocuments({ state: 'recorded' }))
+      .then((backlog) => metrics.webhookBacklog.set(backlog))
+      .catch((err) => log.warn({ err }, 'webhook relay failed; will retry'));
+  }, 5000);
+  relay.unref();
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s)).on('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    server,
+    url: `http://localhost:${port}`,
+    async close() {
+      clearInterval(relay);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await sandbox?.close();
+      await temporal.connection.close();
+      await mongo.close();
+    },
+  };
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  done: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The Temporal worker with every activity's dependencies built once. */
+export async function startWorker(
+  config: Config,
+  endpoints: Endpoints,
+  log: Logger,
+  options: Pick<CheckoutWorkerOptions, 'workflowBundle'> & { mailer?: Mailer } = {},
+): Promise<RunningWorker> {
+  const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
+  const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+  const mailer = options.mailer ?? createMailer(endpoints.smtpUrl, config.smtp.from);
+  const worker = await createCheckoutWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowBundle: options.workflowBundle,
+    deps: {
+      store: collections(db),
+      mailer,
+      providers: createProviders(config),
+      publicUrl: config.publicUrl,
+      storefrontUrl: config.storefrontUrl,
+      log: log.child({ component: 'activities' }),
+    },
+  });
+  const done = worker.run();
+  return {
+    worker,
+    done,
+    async close() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+      mailer.close();
+      await connection.close();
+      await mongo.close();
+    },
+  };
+}

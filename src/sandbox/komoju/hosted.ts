@@ -1,0 +1,123 @@
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { KomojuCardDetails } from '../../providers/komoju/types';
+import type { SandboxContext } from './context';
+import { renderNotFound, renderSessionPage, returnUrlFor, TEST_CARDS, type PageView } from './page';
+import { newId, type PaymentDoc, sessionExpired, type SessionDoc, toWirePayment } from './store';
+
+/** The customer-facing hosted page: `GET /sessions/:id`, `POST /sessions/:id/pay|cancel`. */
+
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+};
+
+function sendPage(res: Response, status: number, html: string): void {
+  res.status(status).set(PAGE_HEADERS).send(html);
+}
+
+function page(ctx: SandboxContext, req: Request, session: SessionDoc, extra: Partial<PageView> = {}): string {
+  return renderSessionPage({ session, base: req.baseUrl, expired: sessionExpired(session, ctx.now()), ...extra });
+}
+
+type CardCheck = { card: KomojuCardDetails } | { error: string; status: number };
+
+export function checkCard(form: Record<string, unknown>, now: Date): CardCheck {
+  const text = (key: string) => (typeof form[key] === 'string' ? (form[key] as string).trim() : '');
+  const number = text('number').replace(/[\s-]/g, '');
+  const name = text('name');
+  const expiry = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(text('expiry'));
+  if (!/^\d{12,19}$/.test(number)) return { status: 422, error: 'Enter the card number (digits only).' };
+  if (!name) return { status: 422, error: 'Enter the name on the card.' };
+  if (!expiry) return { status: 422, error: 'Enter the expiry as MM/YY.' };
+  const month = Number(expiry[1]);
+  const year = expiry[2].length === 2 ? 2000 + Number(expiry[2]) : Number(expiry[2]);
+  if (month < 1 || month > 12) return { status: 422, error: 'The expiry month must be 01-12.' };
+  if (year * 12 + month < now.getUTCFullYear() * 12 + now.getUTCMonth() + 1) return { status: 422, error: 'The card has expired.' };
+  if (!/^\d{3,4}$/.test(text('cvc'))) return { status: 422, error: 'Enter the 3- or 4-digit CVC.' };
+  if (number === TEST_CARDS.declined) return { status: 402, error: 'Your card was declined. Please try another card.' };
+  if (number !== TEST_CARDS.success) return { status: 422, error: 'The sandbox only accepts the test cards listed below.' };
+  return { card: { type: 'credit_card', brand: brandOf(number), last_four_digits: number.slice(-4), month, year, name } };
+}
+
+function brandOf(number: string): string {
+  if (number.startsWith('4')) return 'visa';
+  if (/^5[1-5]/.test(number)) return 'master';
+  if (/^3[47]/.test(number)) return 'american_express';
+  if (number.startsWith('35')) return 'jcb';
+  return 'unknown';
+}
+
+export function hostedRoutes(ctx: SandboxContext): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  router.get('/sessions/:id', async (req, res) => {
+    const session = await ctx.store.findSession(req.params.id);
+    if (!session) return sendPage(res, 404, renderNotFound());
+    sendPage(res, 200, page(ctx, req, session));
+  });
+
+  router.post('/sessions/:id/pay', form, async (req, res) => {
+    const session = await ctx.store.findSession(req.params.id);
+    if (!session) return sendPage(res, 404, renderNotFound());
+    const now = ctx.now();
+    if (session.status !== 'pending' || sessionExpired(session, now)) return notPayable(ctx, req, res, session);
+    if (!session.payment_types.includes('credit_card')) {
+      return sendPage(res, 422, page(ctx, req, session, { error: 'This session does not accept cards.' }));
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const checked = checkCard(body, now);
+    if ('error' in checked) {
+      ctx.log.info({ sessionId: session._id, reason: checked.error }, 'komoju sandbox: card refused');
+      const keep = { name: String(body.name ?? ''), expiry: String(body.expiry ?? '') };
+      return sendPage(res, checked.status, page(ctx, req, session, { error: checked.error, form: keep }));
+    }
+    const payment: PaymentDoc = {
+      _id: newId(),
+      status: 'captured',
+      amount: session.amount,
+      currency: session.currency,
+      external_order_num: session.external_order_num,
+      payment_deadline: null,
+      payment_details: checked.card,
+      captured_at: now,
+      cancelled_at: null,
+      created_at: now,
+      amount_refunded: 0,
+      refunds: [],
+      session: session._id,
+      metadata: session.metadata,
+    };
+    const claimed = await ctx.store.claimSession(session._id, payment, now);
+    if (!claimed) {
+      // Lost a race (double click, expiry): whatever happened first stands.
+      const current = (await ctx.store.findSession(session._id)) ?? session;
+      return notPayable(ctx, req, res, current);
+    }
+    ctx.log.info({ sessionId: session._id, paymentId: payment._id }, 'komoju sandbox: payment captured');
+    ctx.webhooks.send('payment.captured', toWirePayment(payment));
+    res.redirect(303, returnUrlFor(claimed));
+  });
+
+  router.post('/sessions/:id/cancel', async (req, res) => {
+    const session = (await ctx.store.cancelSession(req.params.id, ctx.now())) ?? (await ctx.store.findSession(req.params.id));
+    if (!session) return sendPage(res, 404, renderNotFound());
+    if (session.status === 'cancelled') ctx.log.info({ sessionId: session._id }, 'komoju sandbox: session cancelled by the customer');
+    res.redirect(303, returnUrlFor(session));
+  });
+
+  router.use('/sessions', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    ctx.log.error({ err }, 'komoju sandbox: page failed');
+    sendPage(res, 500, '<!doctype html><meta charset="utf-8"><title>KOMOJU sandbox</title><p>Something went wrong. Please try again.</p>');
+  });
+  return router;
+}
+
+/** A second pay on a finished session creates nothing: a paid one goes back to the shop. */
+function notPayable(ctx: SandboxContext, req: Request, res: Response, session: SessionDoc): void {
+  if (session.status === 'completed') return res.redirect(303, returnUrlFor(session));
+  sendPage(res, 409, page(ctx, req, session));
+}

@@ -1,0 +1,94 @@
+import { Router } from 'express';
+import type { Db } from 'mongodb';
+import { apiRoutes } from './api';
+import type { SandboxContext } from './context';
+import { hostedRoutes } from './hosted';
+import { IdempotencyStore } from './idempotency';
+import { SandboxStore } from './store';
+import { type SandboxLog, silentLog, WebhookSender, type WebhookSenderOptions } from './webhooks';
+
+export { TEST_CARDS } from './page';
+export { COLLECTIONS } from './store';
+export type { SandboxLog } from './webhooks';
+
+export interface KomojuSandboxOptions {
+  db: Db;
+  /** The merchant secret key API calls must present (Basic auth user name). */
+  secretKey: string;
+  /** Signs webhooks (`X-Komoju-Signature`). */
+  webhookSecret: string;
+  /** Where events are POSTed, e.g. `<publicUrl>/webhooks/komoju`. */
+  webhookUrl: string;
+  log?: SandboxLog;
+  /** Origin for `session_url` (e.g. config.publicUrl); default: the API request's own origin. */
+  publicUrl?: string;
+  /** Webhook retry tuning (defaults: 10 attempts, 0.5 s doubling, capped at 60 s). */
+  webhookRetry?: Pick<WebhookSenderOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>;
+  /** Clock, for tests of expiry. */
+  now?: () => Date;
+}
+
+/** The Router to mount at `/sandbox/komoju`, plus the hooks a process needs around it. */
+export type KomojuSandbox = Router & {
+  /** Resolves when every webhook delivery started so far has succeeded or given up. */
+  drain(): Promise<void>;
+  /** Stops webhook retries (unfinished ones stay `pending` in the collection) and drains. */
+  close(): Promise<void>;
+  /** Resolves once the sandbox's indexes exist (requests wait for it on their own). */
+  ready: Promise<void>;
+};
+
+/**
+ * The built-in KOMOJU sandbox: KOMOJU's Sessions/Payments API, a hosted card page and signed
+ * webhooks, with its state in MongoDB so it survives restarts. Routes (relative to the mount):
+ * - `POST /api/v1/sessions`, `GET /api/v1/sessions/:id`, `POST /api/v1/sessions/:id/cancel`
+ * - `GET /api/v1/payments/:id`, `POST /api/v1/payments/:id/refund`, `POST /api/v1/payments/:id/cancel`
+ * - `GET /sessions/:id` (hosted page), `POST /sessions/:id/pay`, `POST /sessions/:id/cancel`
+ * - `GET /webhooks` (deliveries, newest first; `?payment_id=`, `?type=`, `?limit=`)
+ */
+export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
+  const log = options.log ?? silentLog;
+  const now = options.now ?? (() => new Date());
+  const ctx: SandboxContext = {
+    store: new SandboxStore(options.db),
+    idempotency: new IdempotencyStore(options.db, now),
+    webhooks: new WebhookSender(options.db, {
+      url: options.webhookUrl,
+      secret: options.webhookSecret,
+      log,
+      now,
+      ...options.webhookRetry,
+    }),
+    log,
+    now,
+    secretKey: options.secretKey,
+    publicUrl: options.publicUrl,
+  };
+  const ready = Promise.all([ctx.store.ensureIndexes(), ctx.idempotency.ensureIndexes(), ctx.webhooks.ensureIndexes()]).then(
+    () => undefined,
+    (err: unknown) => log.warn({ err }, 'komoju sandbox: could not create indexes (continuing without them)'),
+  );
+
+  const router = Router();
+  router.use((_req, _res, next) => {
+    ready.then(() => next(), next);
+  });
+  router.use(apiRoutes(ctx));
+  router.use(hostedRoutes(ctx));
+  router.get('/webhooks', async (req, res) => {
+    const filter: Record<string, string> = {};
+    if (typeof req.query.payment_id === 'string') filter.payment_id = req.query.payment_id;
+    if (typeof req.query.type === 'string') filter.type = req.query.type;
+    const limit = Math.min(500, Math.max(1, Number(req.query.limit) || 100));
+    const docs = await ctx.webhooks.deliveries.find(filter).sort({ created_at: -1 }).limit(limit).toArray();
+    res.set('Cache-Control', 'no-store').json({
+      data: docs.map(({ _id, body, ...rest }) => ({ id: _id, ...rest, event: JSON.parse(body) as unknown })),
+    });
+  });
+
+  return Object.assign(router, {
+    drain: () => ctx.webhooks.drain(),
+    close: () => ctx.webhooks.close(),
+    ready,
+  });
+}

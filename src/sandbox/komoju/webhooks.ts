@@ -1,0 +1,182 @@
+import type { Collection, Db } from 'mongodb';
+import { signKomoju } from '../../providers/komoju/signature';
+import type { KomojuEvent, KomojuEventType, KomojuPayment } from '../../providers/komoju/types';
+import { COLLECTIONS, newId } from './store';
+
+export interface SandboxLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLog: SandboxLog = { info() {}, warn() {}, error() {} };
+
+export interface WebhookDeliveryDoc {
+  /** Event id, also the delivery id sent as `X-Komoju-ID`. */
+  _id: string;
+  type: KomojuEventType;
+  url: string;
+  payment_id: string | null;
+  /** The exact bytes sent (and signed) on every attempt. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  last_attempt_at: Date | null;
+  delivered_at: Date | null;
+}
+
+export interface WebhookSenderOptions {
+  url: string;
+  secret: string;
+  log?: SandboxLog;
+  /** Attempts in all, first included; default 10. */
+  maxAttempts?: number;
+  /** Wait before the 2nd attempt, doubled each time (0.5 s, 1 s, 2 s, …); default 500 ms. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Per-attempt timeout; default 10 s. */
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * Delivers signed KOMOJU webhooks in the background, at least once, retrying with backoff, and
+ * records each delivery. The HTTP request that caused an event never waits for it.
+ */
+export class WebhookSender {
+  readonly deliveries: Collection<WebhookDeliveryDoc>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly wakers = new Set<() => void>();
+  private closed = false;
+  private readonly log: SandboxLog;
+  private readonly now: () => Date;
+
+  constructor(db: Db, private readonly options: WebhookSenderOptions) {
+    this.deliveries = db.collection<WebhookDeliveryDoc>(COLLECTIONS.webhooks);
+    this.log = options.log ?? silentLog;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.deliveries.createIndex({ created_at: -1 });
+    await this.deliveries.createIndex({ payment_id: 1 });
+  }
+
+  /** Records the event and starts delivering it; returns the event id at once. */
+  send(type: KomojuEventType, payment: KomojuPayment | null): string {
+    const id = `evt_${newId()}`;
+    const event: KomojuEvent<KomojuPayment | Record<string, never>> = {
+      id,
+      type,
+      resource: 'event',
+      created_at: this.now().toISOString(),
+      reason: null,
+      data: payment ?? {},
+    };
+    const doc: WebhookDeliveryDoc = {
+      _id: id,
+      type,
+      url: this.options.url,
+      payment_id: payment?.id ?? null,
+      body: JSON.stringify(event),
+      status: 'pending',
+      attempts: 0,
+      last_status: null,
+      last_error: null,
+      created_at: this.now(),
+      last_attempt_at: null,
+      delivered_at: null,
+    };
+    const task = this.deliver(doc).catch((err: unknown) => {
+      this.log.error({ err, eventId: id }, 'komoju sandbox: webhook delivery broke');
+    });
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+    return id;
+  }
+
+  /** Resolves once every delivery started so far (and any started meanwhile) has ended. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops retrying (deliveries not yet through stay `pending` in the collection) and drains. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.wakers) wake();
+    await this.drain();
+  }
+
+  private async deliver(doc: WebhookDeliveryDoc): Promise<void> {
+    await this.deliveries.insertOne(doc);
+    const maxAttempts = this.options.maxAttempts ?? 10;
+    const signature = signKomoju(doc.body, this.options.secret);
+    for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt++) {
+      const { status, error } = await this.attempt(doc, signature);
+      const ok = status !== null && status >= 200 && status < 300;
+      const last = attempt === maxAttempts;
+      await this.deliveries.updateOne(
+        { _id: doc._id },
+        {
+          $inc: { attempts: 1 },
+          $set: {
+            last_status: status,
+            last_error: error,
+            last_attempt_at: this.now(),
+            status: ok ? 'delivered' : last ? 'failed' : 'pending',
+            ...(ok ? { delivered_at: this.now() } : {}),
+          },
+        },
+      );
+      if (ok) {
+        this.log.info({ eventId: doc._id, type: doc.type, attempt }, 'komoju sandbox: webhook delivered');
+        return;
+      }
+      this.log.warn({ eventId: doc._id, type: doc.type, attempt, status, error }, 'komoju sandbox: webhook attempt failed');
+      if (!last) await this.sleep(this.delay(attempt));
+    }
+  }
+
+  private async attempt(doc: WebhookDeliveryDoc, signature: string): Promise<{ status: number | null; error: string | null }> {
+    try {
+      const response = await fetch(doc.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Komoju-Signature': signature,
+          'X-Komoju-ID': doc._id,
+          'X-Komoju-Event': doc.type,
+          'User-Agent': 'Komoju-Webhook',
+        },
+        body: doc.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return { status: response.status, error: null };
+    } catch (err) {
+      const message = (err as { message?: unknown } | null)?.message;
+      return { status: null, error: typeof message === 'string' ? message : String(err) };
+    }
+  }
+
+  private delay(attempt: number): number {
+    const base = this.options.baseDelayMs ?? 500;
+    return Math.min(this.options.maxDelayMs ?? 60_000, base * 2 ** (attempt - 1));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+}

@@ -1,0 +1,125 @@
+/** A server binary run as a child process: output kept for error messages, clean stop, readiness polling. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export interface ManagedChild {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string | null>;
+  hasExited(): boolean;
+  /** The last lines the process printed (stdout and stderr), for error messages. */
+  recentOutput(): string;
+  /** Resolves with the first stdout/stderr line matching `re`; rejects if the process exits first. */
+  waitForLine(re: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const KEEP_LINES = 40;
+
+export function spawnManaged(name: string, file: string, args: string[], env?: NodeJS.ProcessEnv): ManagedChild {
+  const child = spawn(file, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const watchers = new Set<(line: string) => void>();
+  let exitedFlag = false;
+
+  const exited = new Promise<number | string | null>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitedFlag = true;
+      resolve(code ?? signal);
+    });
+    child.once('error', (err) => {
+      exitedFlag = true;
+      lines.push(err.message);
+      resolve(null);
+    });
+  });
+  // Never leave a server behind when this process exits without calling stop() (e.g. a crash).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
+
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream?.on('data', (chunk: Buffer) => {
+      const parts = (partial + chunk.toString()).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        if (line.trim() === '') continue;
+        lines.push(line);
+        if (lines.length > KEEP_LINES) lines.shift();
+        for (const watch of watchers) watch(line);
+      }
+    });
+  }
+
+  const recentOutput = () => lines.join('\n');
+
+  return {
+    name,
+    child,
+    exited,
+    hasExited: () => exitedFlag,
+    recentOutput,
+    waitForLine(re, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const earlier = lines.map((l) => l.match(re)).find((m) => m);
+        if (earlier) return resolve(earlier);
+        const timer = setTimeout(() => finish(new Error(`${name} printed no ready line within ${timeoutMs} ms`)), timeoutMs);
+        const watch = (line: string) => {
+          const match = line.match(re);
+          if (match) finish(undefined, match);
+        };
+        const finish = (err?: Error, match?: RegExpMatchArray) => {
+          clearTimeout(timer);
+          watchers.delete(watch);
+          if (err) reject(err);
+          else resolve(match!);
+        };
+        watchers.add(watch);
+        void exited.then((code) => finish(new Error(`${name} exited (${code}) before it was ready: ${lastLine(recentOutput())}`)));
+      });
+    },
+    async stop(graceMs = 15_000) {
+      if (exitedFlag) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return (lines[lines.length - 1] ?? '').trim() || 'no output';
+}
+
+/**
+ * Polls `probe` until it succeeds. A server that has exited or a deadline passed ends the wait
+ * with one line saying why (the probe's last error or the server's last output).
+ */
+export async function waitUntilReady<T>(
+  server: ManagedChild | undefined,
+  what: string,
+  probe: () => Promise<T>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    if (server?.hasExited()) {
+      throw new Error(`${what} exited before it was ready: ${lastLine(server.recentOutput())}`);
+    }
+    try {
+      return await probe();
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what} was not ready within ${timeoutMs / 1000}s: ${(lastError as Error)?.message ?? lastError}`);
+    }
+    await delay(200);
+  }
+}

@@ -1,0 +1,55 @@
+/** Embedded MongoDB-wire server: FerretDB on SQLite files under `dataDir` (see tools/ferretdb/). */
+import fs from 'node:fs';
+import { MongoClient } from 'mongodb';
+import { spawnManaged, waitUntilReady } from './child';
+import { ensureFerretDb, type ToolLog } from './tools';
+
+export interface MongoWireServerOptions {
+  dataDir: string;
+  /** 0 or omitted: the server binds a free port itself and reports it (no race with freePort()). */
+  port?: number;
+  /** Path of the ferretdb binary; built/cached with ensureFerretDb() when omitted. */
+  binaryPath?: string;
+  log?: ToolLog;
+  startTimeoutMs?: number;
+}
+
+export interface MongoWireServer {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+export async function startMongoWireServer(opts: MongoWireServerOptions): Promise<MongoWireServer> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`[mongo] ${line}\n`));
+  const binary = opts.binaryPath ?? (await ensureFerretDb(log));
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+
+  const server = spawnManaged('ferretdb', binary, [
+    '--listen-addr',
+    `127.0.0.1:${opts.port ?? 0}`,
+    '--data-dir',
+    opts.dataDir,
+    '--log-level',
+    'warn',
+  ]);
+  const timeoutMs = opts.startTimeoutMs ?? 30_000;
+  try {
+    // tools/ferretdb/main.go prints this once the listener is bound, with the real port.
+    const [, port] = await server.waitForLine(/^ferretdb ready mongodb:\/\/[^:]+:(\d+)/, timeoutMs);
+    const uri = `mongodb://127.0.0.1:${port}`;
+    await waitUntilReady(server, `MongoDB-wire server (FerretDB) on ${uri}`, () => ping(uri), timeoutMs);
+    return { uri, stop: () => server.stop() };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+async function ping(uri: string): Promise<void> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 2_000, connectTimeoutMS: 2_000 });
+  try {
+    await client.db('admin').command({ ping: 1 });
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Embedded Temporal: the CLI's `server start-dev` (the real server, SQLite-backed) with the
+ * checkout search attributes registered, or the SDK-managed dev server when no CLI was cached.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  CheckoutStatus,
+  EventId,
+  PaymentDeadline,
+  PaymentMethod,
+  PaymentProvider,
+  SEARCH_ATTRIBUTES,
+} from '../../workflows/search-attributes';
+import { spawnManaged, waitUntilReady } from './child';
+import { freePort } from './ports';
+import { ensureTemporalCli, type ToolLog } from './tools';
+
+export interface TemporalDevServerOptions {
+  /** Keeps state in `<dataDir>/temporal.db`; omitted = in memory (tests). */
+  dataDir?: string;
+  /** gRPC port; a free one when omitted. */
+  port?: number;
+  /** Web UI port; a free one when omitted (unless headless). */
+  uiPort?: number;
+  /** No Web UI (faster start, for tests). */
+  headless?: boolean;
+  namespace: string;
+  /** Path of the `temporal` CLI; looked up with ensureTemporalCli() when omitted, null = SDK download. */
+  cliPath?: string | null;
+  log?: ToolLog;
+  startTimeoutMs?: number;
+}
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl?: string;
+  namespace: string;
+  stop(): Promise<void>;
+}
+
+export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SEARCH_ATTRIBUTES) as (keyof typeof SEARCH_ATTRIBUTES)[];
+
+// temporal.api.enums.v1.IndexedValueType numbers, spelled as the CLI's --search-attribute wants them.
+const INDEXED_VALUE_TYPES: Record<number, string> = {
+  1: 'Text',
+  2: 'Keyword',
+  3: 'Int',
+  4: 'Double',
+  5: 'Bool',
+  6: 'Datetime',
+  7: 'KeywordList',
+};
+
+/** The custom search attributes the namespace has, name → type ('Keyword', 'Datetime', ...). */
+export async function listCustomSearchAttributes(connection: Connection, namespace: string): Promise<Record<string, string>> {
+  const res = await connection.operatorService.listSearchAttributes({ namespace });
+  const out: Record<string, string> = {};
+  for (const [name, type] of Object.entries(res.customAttributes ?? {})) {
+    out[name] = INDEXED_VALUE_TYPES[Number(type)] ?? `unknown(${type})`;
+  }
+  return out;
+}
+
+/** Ready = a client connects, the namespace exists and every checkout search attribute is registered. */
+async function probeReady(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+    const registered = await listCustomSearchAttributes(connection, namespace);
+    const missing = SEARCH_ATTRIBUTE_NAMES.filter((name) => registered[name] !== SEARCH_ATTRIBUTES[name]);
+    if (missing.length > 0) throw new Error(`search attributes not registered yet: ${missing.join(', ')}`);
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`[temporal] ${line}\n`));
+  const cli = opts.cliPath === undefined ? await ensureTemporalCli(log) : (opts.cliPath ?? undefined);
+  if (!cli) return startViaSdk(opts, log);
+
+  const port = opts.port ?? (await freePort());
+  const uiPort = opts.headless ? undefined : (opts.uiPort ?? (await freePort()));
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  // HTTP API and metrics ports are picked free by the CLI itself.
+  if (uiPort === undefined) args.push('--headless');
+  // The UI's news feed would try the internet on every page load.
+  else args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+  if (opts.dataDir) {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    args.push('--db-filename', path.join(opts.dataDir, 'temporal.db'));
+  }
+  if (opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+
+  const address = `127.0.0.1:${port}`;
+  const server = spawnManaged('temporal dev server', cli, args);
+  try {
+    await waitUntilReady(server, `Temporal dev server on ${address}`, () => probeReady(address, opts.namespace), opts.startTimeoutMs);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return {
+    address,
+    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
+    namespace: opts.namespace,
+    stop: () => server.stop(),
+  };
+}
+
+/** Fallback: @temporalio/testing downloads and runs the CLI itself (needs its download site). */
+async function startViaSdk(opts: TemporalDevServerOptions, log: ToolLog): Promise<TemporalDevServer> {
+  log('no cached Temporal CLI: starting the dev server through @temporalio/testing (it downloads the CLI)');
+  if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: '127.0.0.1',
+      port: opts.port,
+      namespace: opts.namespace,
+      ui: !opts.headless,
+      uiPort: opts.headless ? undefined : opts.uiPort,
+      dbFilename: opts.dataDir ? path.join(opts.dataDir, 'temporal.db') : undefined,
+      searchAttributes: [CheckoutStatus, PaymentProvider, PaymentMethod, EventId, PaymentDeadline],
+    },
+  });
+  await waitUntilReady(undefined, `Temporal dev server on ${env.address}`, () => probeReady(env.address, opts.namespace));
+  const uiPort = opts.headless ? undefined : (opts.uiPort ?? Number(env.address.split(':').pop()) + 1000);
+  return {
+    address: env.address,
+    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
+    namespace: opts.namespace,
+    stop: () => env.teardown(),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The embedded MongoDB-wire server (FerretDB on SQLite) must behave like MongoDB for the
+ * operations the checkout relies on: seat holds are keys inside one document, guarded by $exists.
+ */
+import { MongoServerError, type Collection } from 'mongodb';
+import { freshDb, type FreshDb } from '../support/servers';
+
+interface Inventory {
+  _id: string;
+  available: number;
+  reserved: number;
+  sold?: number;
+  holds?: Record<string, number>;
+  sales?: Record<string, number>;
+}
+
+let fresh: FreshDb;
+let inventory: Collection<Inventory>;
+
+beforeAll(async () => {
+  fresh = await freshDb();
+  inventory = fresh.db.collection<Inventory>('inventory');
+});
+afterAll(() => fresh.cleanup());
+
+test('insert and find round-trip a document', async () => {
+  await inventory.insertOne({ _id: 'ev1:a', available: 10, reserved: 0 });
+  await expect(inventory.findOne({ _id: 'ev1:a' })).resolves.toEqual({ _id: 'ev1:a', available: 10, reserved: 0 });
+  await expect(inventory.find({ available: { $gte: 5 } }).toArray()).resolves.toHaveLength(1);
+});
+
+test('a hold is taken once: $inc guarded by $gte and holds.<id> $exists', async () => {
+  await inventory.insertOne({ _id: 'ev1:b', available: 3, reserved: 0 });
+  const hold = (orderId: string, qty: number) =>
+    inventory.updateOne(
+      { _id: 'ev1:b', available: { $gte: qty }, [`holds.${orderId}`]: { $exists: false } },
+      { $inc: { available: -qty, reserved: qty }, $set: { [`holds.${orderId}`]: qty } },
+    );
+
+  expect((await hold('order-1', 2)).modifiedCount).toBe(1);
+  expect((await hold('order-1', 2)).modifiedCount).toBe(0); // repeated: no double hold
+  expect((await hold('order_2', 2)).modifiedCount).toBe(0); // only 1 left
+  expect((await hold('order_2', 1)).modifiedCount).toBe(1);
+
+  const doc = await inventory.findOne({ _id: 'ev1:b' });
+  expect(doc).toMatchObject({ available: 0, reserved: 3, holds: { 'order-1': 2, order_2: 1 } });
+  await expect(
+    inventory.countDocuments({ _id: 'ev1:b', $or: [{ 'holds.order-1': { $exists: true } }, { 'sales.order-1': { $exists: true } }] }),
+  ).resolves.toBe(1);
+  await expect(inventory.countDocuments({ _id: 'ev1:b', 'holds.nobody': { $exists: true } })).resolves.toBe(0);
+});
+
+test('$unset of a dotted key removes only that hold, together with $inc and $set', async () => {
+  await inventory.insertOne({ _id: 'ev1:c', available: 5, reserved: 3, sold: 0, holds: { keep: 1, sell: 2 } });
+  const moved = await inventory.updateOne(
+    { _id: 'ev1:c', 'holds.sell': { $exists: true } },
+    { $inc: { reserved: -2, sold: 2 }, $unset: { 'holds.sell': '' }, $set: { 'sales.sell': 2 } },
+  );
+  expect(moved.modifiedCount).toBe(1);
+  const doc = await inventory.findOne({ _id: 'ev1:c' }, { projection: { 'holds.keep': 1, 'holds.sell': 1, sales: 1, sold: 1 } });
+  expect(doc).toEqual({ _id: 'ev1:c', holds: { keep: 1 }, sales: { sell: 2 }, sold: 2 });
+});
+
+test('upsert with $setOnInsert and $inc inserts once, then only increments', async () => {
+  const outbox = fresh.db.collection<{ _id: string; to: string; attempts: number }>('outbox');
+  const send = () =>
+    outbox.updateOne({ _id: 'o1:confirmation' }, { $setOnInsert: { to: 'first' }, $inc: { attempts: 1 } }, { upsert: true });
+  expect((await send()).upsertedCount).toBe(1);
+  expect((await send()).upsertedCount).toBe(0);
+  await expect(outbox.findOne({ _id: 'o1:confirmation' })).resolves.toEqual({ _id: 'o1:confirmation', to: 'first', attempts: 2 });
+});
+
+test('a status moves only from an allowed predecessor ($in) and history grows by $push', async () => {
+  const orders = fresh.db.collection<{ _id: string; status: string; history: string[] }>('orders');
+  await orders.insertOne({ _id: 'o2', status: 'pending', history: ['pending'] });
+  const move = (status: string, from: string[]) =>
+    orders.updateOne({ _id: 'o2', status: { $in: from } }, { $set: { status }, $push: { history: status } });
+  expect((await move('completed', ['pending', 'awaiting_payment'])).modifiedCount).toBe(1);
+  expect((await move('cancelled', ['pending', 'awaiting_payment'])).modifiedCount).toBe(0);
+  await expect(orders.findOne({ _id: 'o2' })).resolves.toEqual({ _id: 'o2', status: 'completed', history: ['pending', 'completed'] });
+});
+
+test('a unique index rejects a duplicate with code 11000', async () => {
+  const tickets = fresh.db.collection<{ code: string; orderId: string }>('tickets');
+  await tickets.createIndex({ code: 1 }, { unique: true });
+  await tickets.insertOne({ code: 'ABC-123', orderId: 'o1' });
+  const duplicate = await tickets.insertOne({ code: 'ABC-123', orderId: 'o2' }).catch((err: unknown) => err);
+  expect(duplicate).toBeInstanceOf(MongoServerError);
+  expect((duplicate as MongoServerError).code).toBe(11000);
+  await expect(tickets.countDocuments({ code: 'ABC-123' })).resolves.toBe(1);
+});
