@@ -126,6 +126,11 @@ async function startViaSdk(opts: TemporalDevServerOptions, log: ToolLog): Promis
       dbFilename: opts.dataDir ? path.join(opts.dataDir, 'temporal.db') : undefined,
       searchAttributes: [CheckoutStatus, PaymentProvider, PaymentMethod, EventId, PaymentDeadline],
     },
+  }).catch((err: Error) => {
+    const why = err.message.split('\n')[0].slice(0, 200);
+    throw new Error(
+      `cannot start the embedded Temporal server (${why}); install Python 3 with pip, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS`,
+    );
   });
   await waitUntilReady(undefined, `Temporal dev server on ${env.address}`, () => probeReady(env.address, opts.namespace));
   const uiPort = opts.headless ? undefined : (opts.uiPort ?? Number(env.address.split(':').pop()) + 1000);

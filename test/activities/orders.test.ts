@@ -13,7 +13,7 @@ const sent: OutgoingMail[] = [];
 let activities: ReturnType<typeof createActivities>;
 
 beforeAll(async () => {
-  ({ db, drop } = await freshDb(testServers().mongoUri));
+  ({ db, cleanup: drop } = await freshDb(testServers().mongoUri));
   const mailer: Mailer = { send: async (mail) => void sent.push(mail), verify: async () => undefined, close: () => undefined };
   const deps = { store: collections(db), mailer, storefrontUrl: 'http://shop.test', log: pino({ level: 'silent' }) } as unknown as ActivityDeps;
   activities = createActivities(deps);

@@ -12,7 +12,7 @@ let drop: () => Promise<void>;
 let activities: ReturnType<typeof createActivities>;
 
 beforeAll(async () => {
-  ({ db, drop } = await freshDb(testServers().mongoUri));
+  ({ db, cleanup: drop } = await freshDb(testServers().mongoUri));
   await ensureIndexes(db);
   const deps = { store: collections(db), log: pino({ level: 'silent' }) } as unknown as ActivityDeps;
   activities = createActivities(deps);

@@ -50,6 +50,30 @@ test('a hold is taken once: $inc guarded by $gte and holds.<id> $exists', async 
   await expect(inventory.countDocuments({ _id: 'ev1:b', 'holds.nobody': { $exists: true } })).resolves.toBe(0);
 });
 
+// FerretDB v1 runs an update as read-then-write; tools/ferretdb/main.go serializes commands
+// so that, as in MongoDB, a guarded single-document update is atomic under concurrency.
+test('concurrent guarded holds never oversell: 50 requests for 10 seats take exactly 10', async () => {
+  await inventory.insertOne({ _id: 'ev1:rush', available: 10, reserved: 0 });
+  const results = await Promise.all(
+    Array.from({ length: 50 }, (_, n) =>
+      inventory.updateOne(
+        { _id: 'ev1:rush', available: { $gte: 1 }, [`holds.o${n}`]: { $exists: false } },
+        { $inc: { available: -1, reserved: 1 }, $set: { [`holds.o${n}`]: 1 } },
+      ),
+    ),
+  );
+  expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(10);
+  const doc = await inventory.findOne({ _id: 'ev1:rush' });
+  expect(doc).toMatchObject({ available: 0, reserved: 10 });
+  expect(Object.keys(doc!.holds!)).toHaveLength(10);
+});
+
+test('concurrent $inc on one document loses no update', async () => {
+  await inventory.insertOne({ _id: 'ev1:count', available: 0, reserved: 0 });
+  await Promise.all(Array.from({ length: 100 }, () => inventory.updateOne({ _id: 'ev1:count' }, { $inc: { available: 1 } })));
+  await expect(inventory.findOne({ _id: 'ev1:count' })).resolves.toMatchObject({ available: 100 });
+});
+
 test('$unset of a dotted key removes only that hold, together with $inc and $set', async () => {
   await inventory.insertOne({ _id: 'ev1:c', available: 5, reserved: 3, sold: 0, holds: { keep: 1, sell: 2 } });
   const moved = await inventory.updateOne(

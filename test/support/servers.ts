@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { MongoClient, type Db } from 'mongodb';
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 export const TEST_ENV_VAR = 'CHECKOUT_SAGAS_TEST_ENV';
 
@@ -26,12 +28,21 @@ export function testServers(): TestServers {
   return cached;
 }
 
-/** A time-skipping environment on the cached test-server binary (one per test file; teardown() it). */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * A time-skipping environment on the cached test-server binary (one per test file; teardown()
+ * it), with the checkout's custom search attributes registered as on the dev server.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const { testServerPath } = testServers();
-  return TestWorkflowEnvironment.createTimeSkipping(
+  const env = await TestWorkflowEnvironment.createTimeSkipping(
     testServerPath ? { server: { executable: { type: 'existing-path', path: testServerPath } } } : undefined,
   );
+  const types = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, types[type]])),
+  });
+  return env;
 }
 
 export interface FreshDb {
@@ -41,6 +52,8 @@ export interface FreshDb {
   uri: string;
   /** Drops the database and closes the client. */
   cleanup(): Promise<void>;
+  /** Same as cleanup() (the name some test files use). */
+  drop(): Promise<void>;
 }
 
 /** A database no other test file uses, on the shared MongoDB-wire server. */
@@ -49,17 +62,12 @@ export async function freshDb(mongoUri = testServers().mongoUri): Promise<FreshD
   const dbName = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const client = await new MongoClient(mongoUri).connect();
   const db = client.db(dbName);
-  return {
-    client,
-    db,
-    dbName,
-    uri: mongoUri,
-    async cleanup() {
-      try {
-        await db.dropDatabase();
-      } finally {
-        await client.close();
-      }
-    },
+  const cleanup = async () => {
+    try {
+      await db.dropDatabase();
+    } finally {
+      await client.close();
+    }
   };
+  return { client, db, dbName, uri: mongoUri, cleanup, drop: cleanup };
 }

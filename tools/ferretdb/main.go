@@ -1,6 +1,10 @@
 // Command ferretdb is the embedded MongoDB-wire server of checkout-sagas: FerretDB v1 with its
 // SQLite backend, so that `npm start` and the tests need neither Docker nor a MongoDB install.
 // It is built from this module by src/stack/tools.ts into .tools/bin/.
+//
+// FerretDB listens on a private Unix socket; clients connect to a front (serial.go) that runs
+// one command at a time, because FerretDB v1 executes an update as read-then-write and would
+// otherwise break MongoDB's single-document atomicity (guarded seat holds would oversell).
 package main
 
 import (
@@ -8,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
@@ -40,8 +45,22 @@ func main() {
 	// Built with net/url so that paths with spaces or '%' are escaped; the backend wants a trailing '/'.
 	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/"}).String()
 
+	// Private socket in a 0700 temp dir: only the serializing front talks to FerretDB directly.
+	sockDir, err := os.MkdirTemp("", "ferretdb-")
+	if err != nil {
+		fail("cannot create socket dir: %v", err)
+	}
+	defer os.RemoveAll(sockDir)
+	sock := filepath.Join(sockDir, "ferretdb.sock")
+
+	// Bind the public address first so a busy port fails fast, before FerretDB starts.
+	front, err := net.Listen("tcp", *listenAddr)
+	if err != nil {
+		fail("cannot listen on %s: %v", *listenAddr, err)
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
+		Listener:  ferretdb.ListenerConfig{Unix: sock},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
@@ -58,10 +77,17 @@ func main() {
 		defer close(done)
 		_ = f.Run(ctx)
 	}()
+	// MongoDBURI blocks until FerretDB's listener is bound.
+	_ = f.MongoDBURI()
 
-	// MongoDBURI blocks until the listener is bound, so the line below is printed once clients
-	// can connect; the Node side waits for it (and reads the real port when 0 was asked).
-	fmt.Printf("ferretdb ready %s\n", f.MongoDBURI())
+	s := newSerialFront(front, sock, logger)
+	go s.serve()
+
+	// The Node side waits for this line and reads the real port from it (when 0 was asked).
+	fmt.Printf("ferretdb ready mongodb://%s/\n", front.Addr().String())
+
+	<-ctx.Done()
+	s.close()
 	<-done
 }
 

@@ -1,0 +1,90 @@
+import type { MongoClient } from 'mongodb';
+import { collections, connectMongo } from '../../src/db/mongo';
+import { signKomoju } from '../../src/providers/komoju/signature';
+import { eventually, http, startService, type TestService } from '../support/service';
+import { testServers } from '../support/servers';
+
+let service: TestService;
+let mongo: MongoClient;
+beforeAll(async () => {
+  service = await startService();
+  mongo = (await connectMongo(testServers().mongoUri, service.config.mongo.db)).client;
+  await http('POST', `${service.url}/events`, { id: 'club', title: 'Club', currency: 'JPY', ticketTypes: [{ id: 'floor', name: 'Floor', price: 2000, capacity: 5 }] });
+});
+afterAll(async () => {
+  await mongo?.close();
+  await service?.stop();
+});
+
+const inbox = () => collections(mongo.db(service.config.mongo.db)).inbox;
+const secret = () => service.config.komoju.webhookSecret;
+
+function envelope(id: string, type: string, orderId: string | null, paymentId = 'pay_test') {
+  return JSON.stringify({ id, type, resource: 'event', created_at: new Date().toISOString(), reason: null, data: { id: paymentId, status: 'captured', amount: 2000, currency: 'JPY', external_order_num: orderId } });
+}
+function deliver(raw: string, signature: string | undefined, type = 'payment.captured') {
+  const headers: Record<string, string> = { 'x-komoju-event': type, 'user-agent': 'Komoju-Webhook', 'x-komoju-id': 'd' };
+  if (signature !== undefined) headers['x-komoju-signature'] = signature;
+  return http('POST', `${service.url}/webhooks/komoju`, raw, headers);
+}
+
+test('missing, wrong or stale signatures are refused with 401 and nothing is recorded', async () => {
+  const raw = envelope('evt_bad_sig', 'payment.captured', 'whatever');
+  expect((await deliver(raw, undefined)).status).toBe(401);
+  expect((await deliver(raw, 'deadbeef')).status).toBe(401);
+  expect((await deliver(raw, signKomoju(raw, 'another-secret'))).status).toBe(401);
+  const altered = raw.replace('"amount":2000', '"amount":1');
+  const res = await deliver(altered, signKomoju(raw, secret()));
+  expect(res.status).toBe(401);
+  expect(res.json.error.code).toBe('invalid_signature');
+  expect(await inbox().countDocuments({ _id: 'komoju:evt_bad_sig' })).toBe(0);
+});
+
+test('a valid event for an order we do not know is kept for operators and acknowledged', async () => {
+  const raw = envelope('evt_stranger', 'payment.captured', 'someone-elses-order');
+  const res = await deliver(raw, signKomoju(raw, secret()));
+  expect(res.status).toBe(200);
+  expect(await inbox().findOne({ _id: 'komoju:evt_stranger' })).toMatchObject({ state: 'unroutable', orderId: 'someone-elses-order' });
+});
+
+test('ping is acknowledged and recorded', async () => {
+  const raw = JSON.stringify({ id: 'evt_ping', type: 'ping', resource: 'event', data: {} });
+  const res = await deliver(raw, signKomoju(raw, secret()), 'ping');
+  expect(res.status).toBe(200);
+  expect(await inbox().findOne({ _id: 'komoju:evt_ping' })).toMatchObject({ state: 'ignored' });
+});
+
+test('the webhook alone completes a paid order (customer never returns); repeats are acknowledged and change nothing', async () => {
+  const opened = await http('POST', `${service.url}/checkouts`, {
+    orderId: 'wh-1',
+    eventId: 'club',
+    items: [{ ticketTypeId: 'floor', quantity: 1 }],
+    customer: { email: 'ren@example.com', name: 'Ren', locale: 'ja' },
+    payment: { provider: 'komoju', method: 'credit_card' },
+  });
+  expect(opened.status).toBe(201);
+  const sessionId = opened.json.redirectUrl.split('/').pop();
+  const paid = await fetch(`${service.url}/sandbox/komoju/sessions/${sessionId}/pay`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'number=4111111111111111&name=REN&expiry=01%2F31&cvc=999',
+  });
+  expect(paid.status).toBe(303); // the browser is "closed" here: no request to the return URL
+
+  const order = await eventually(() => http('GET', `${service.url}/checkouts/wh-1`), (res) => res.json?.status === 'completed');
+  expect(order.json.tickets).toHaveLength(1);
+  const recorded = await eventually(() => inbox().find({ orderId: 'wh-1', type: 'payment.captured' }).toArray(), (docs) => docs.length === 1);
+  expect(recorded[0].state).toBe('signalled');
+
+  // KOMOJU delivers at least once: the same event again is a 200 duplicate.
+  const again = await deliver(recorded[0].body, signKomoju(recorded[0].body, secret()));
+  expect(again.status).toBe(200);
+  expect(again.json).toMatchObject({ duplicate: true });
+  // A late cancel for a completed order moves nothing back.
+  const late = envelope('evt_late_cancel', 'payment.cancelled', 'wh-1', recorded[0].paymentId!);
+  expect((await deliver(late, signKomoju(late, secret()), 'payment.cancelled')).status).toBe(200);
+  expect((await http('GET', `${service.url}/checkouts/wh-1`)).json.status).toBe('completed');
+  const mails = await eventually(() => service.smtp.list(), (list) => list.length >= 1);
+  expect(mails.filter((m) => m.to.includes('ren@example.com'))).toHaveLength(1);
+});

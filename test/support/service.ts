@@ -1,0 +1,88 @@
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config';
+import { startApi, startWorker, type RunningApi, type RunningWorker } from '../../src/runtime';
+import { freePort } from '../../src/stack/ports';
+import { startSmtpCapture, type SmtpCapture } from '../../src/stack/smtp';
+import { workflowBundle } from './bundle';
+import { testServers } from './servers';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface TestService {
+  url: string;
+  config: Config;
+  smtp: SmtpCapture;
+  api: RunningApi;
+  worker: RunningWorker;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/**
+ * The whole service on real parts: the shared Temporal dev server and MongoDB-wire server,
+ * a real SMTP listener, the worker, and the API on a real port with the KOMOJU sandbox.
+ * Each call gets its own database and task queue, so test files do not see each other.
+ */
+export async function startService(env: Record<string, string> = {}): Promise<TestService> {
+  const servers = testServers();
+  const port = await freePort();
+  const unique = `${process.pid}-${++counter}-${Date.now().toString(36)}`;
+  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'checkout-sagas-mail-'));
+  const smtp = await startSmtpCapture({ dir: mailDir, port: await freePort() });
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    MONGODB_DB: `svc_${unique.replace(/[^A-Za-z0-9_]/g, '_')}`,
+    TEMPORAL_TASK_QUEUE: `checkout-${unique}`,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const log = pino({ level: 'silent' });
+  const endpoints = { temporalAddress: servers.temporalAddress, mongoUri: servers.mongoUri, smtpUrl: smtp.url };
+  const worker = await startWorker(config, endpoints, log, { workflowBundle: await workflowBundle() });
+  const api = await startApi(config, endpoints, log);
+  return {
+    url: config.publicUrl,
+    config,
+    smtp,
+    api,
+    worker,
+    async stop() {
+      await api.close();
+      await worker.close();
+      await smtp.stop();
+      fs.rmSync(mailDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `probe` returns a value `accept` likes: for state that settles asynchronously. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method,
+    redirect: 'manual',
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
