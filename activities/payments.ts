@@ -72,6 +72,11 @@ export function createPaymentActivities({ providers, store, publicUrl }: Activit
       return callProvider('look up payment', () => (paymentId ? client.lookupPayment(paymentId) : client.lookupSession(reference)));
     },
 
+    /** Closes the provider's page so nothing can be paid after we give up; reports a late payment. */
+    async closePayment({ provider, reference, idempotencyKey }: PaymentRef & { idempotencyKey: string }): Promise<ProviderPayment> {
+      return callProvider('close session', () => providerFor(provider).closeSession(reference, idempotencyKey));
+    },
+
     async refundPayment({ provider, paymentId, amount, idempotencyKey }: PaymentRef & { paymentId: string; amount: number; idempotencyKey: string }): Promise<ProviderPayment> {
       return callProvider('refund', () => providerFor(provider).refund(paymentId, amount, idempotencyKey));
     },

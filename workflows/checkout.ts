@@ -162,7 +162,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutOutcome> {
     await mail.sendEmail({ orderId, kind });
   }
 
-  /** Waits for a decisive event; before giving up, asks the provider whether money arrived. */
+  /** Waits for a decisive event; before giving up, closes the provider's page and checks for a late payment. */
   async function awaitPayment(): Promise<Decision> {
     const deadline = Date.now() + input.checkoutTimeoutMs;
     for (;;) {
@@ -176,7 +176,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutOutcome> {
       }
       if (kind && kind !== 'cancelled' && kind !== 'expired') continue;
       const reason = received ? `${received.kind} (${received.event.source})` : 'checkout timed out';
-      const last = await lookup();
+      const last = await provider.closePayment({ orderId, provider: input.payment.provider, reference: state.reference!, idempotencyKey: `${orderId}:close` });
       if (last.status === 'captured') return { kind: 'paid', payment: last };
       return { kind: 'cancel', reason };
     }

@@ -21,7 +21,8 @@ export async function verifyWithProvider(
   source: PaymentEvent['source'],
 ): Promise<{ seen: ProviderPayment; signalled: PaymentEventKind | null }> {
   const seen = await provider.lookupSession(reference);
-  const kind = KIND_FOR_STATUS[seen.status];
+  // KOMOJU sends a customer who gave up back with the session still pending.
+  const kind = seen.status === 'pending' && source === 'return' ? 'cancelled' : KIND_FOR_STATUS[seen.status];
   if (!kind) return { seen, signalled: null };
   const delivered = await checkouts.notify(orderId, kind, {
     eventId: `${source}:${reference}:${seen.status}`,

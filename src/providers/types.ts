@@ -36,6 +36,11 @@ export interface PaymentProvider {
   /** The state of whatever payment the session led to. */
   lookupSession(reference: string): Promise<ProviderPayment>;
   lookupPayment(paymentId: string): Promise<ProviderPayment>;
+  /**
+   * Stops the session from taking a payment (the customer left, or the checkout timed out) and
+   * answers what it became: a payment that slipped in first is reported, not lost.
+   */
+  closeSession(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
   refund(paymentId: string, amount: number, idempotencyKey: string): Promise<ProviderPayment>;
   cancel(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
 }

@@ -1,5 +1,5 @@
 import { collections, connectMongo } from '../../src/db/mongo';
-import { http, startService, type TestService } from '../support/service';
+import { eventually, http, startService, type TestService } from '../support/service';
 import { testServers } from '../support/servers';
 import type { MongoClient } from 'mongodb';
 
@@ -82,6 +82,8 @@ test('same order id + same body → same answer (200); different body → 409 id
   expect((await seats()).reserved).toBe(1);
   // The cancel endpoint ends it and gives the seat back.
   expect((await http('POST', `${service.url}/checkouts/idem-1/cancel`)).status).toBe(202);
+  await eventually(() => http('GET', `${service.url}/checkouts/idem-1`), (res) => res.json.status === 'cancelled');
+  expect((await seats()).reserved).toBe(0);
 });
 
 test('not enough seats → 409 sold_out, no order and no hold left behind', async () => {

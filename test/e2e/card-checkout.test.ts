@@ -85,3 +85,20 @@ test('the customer cancels on the provider page: order cancelled, seats released
   const event = (await http('GET', `${service.url}/events/budokan`)).json;
   expect(event.ticketTypes[0]).toMatchObject({ reserved: 0, sold: 2, available: 8 });
 });
+
+test('the customer comes back without paying (as KOMOJU does on abort): cancelled, and the page no longer takes money', async () => {
+  const opened = await http('POST', `${service.url}/checkouts`, checkoutBody('e2e-3', 1));
+  expect(opened.status).toBe(201);
+  const sessionId = opened.json.redirectUrl.split('/').pop();
+  const back = await http('GET', `${service.url}/checkouts/e2e-3/return?session_id=${sessionId}`);
+  expect(back.status).toBe(303);
+  await eventually(() => http('GET', `${service.url}/checkouts/e2e-3`), (res) => res.json?.status === 'cancelled');
+  const late = await fetch(`${opened.json.redirectUrl}/pay`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'number=4111111111111111&name=LATE&expiry=12%2F30&cvc=123',
+  });
+  expect(late.status).toBe(409);
+  expect((await http('GET', `${service.url}/events/budokan`)).json.ticketTypes[0]).toMatchObject({ reserved: 0, sold: 2 });
+});

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startMongoWireServer, type MongoWireServer } from '../../src/stack/mongo';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/stack/temporal';
 import { ensureAllTools } from '../../src/stack/tools';
+import { BUNDLE_ENV_VAR, buildWorkflowBundle } from './bundle';
 import { TEST_ENV_VAR, type TestServers } from './servers';
 
 export interface GlobalStack {
@@ -33,6 +34,8 @@ export default async function globalSetup(): Promise<void> {
   const stack: GlobalStack = { tmpDir, envFile };
   globalThis.__checkoutSagasStack = stack;
 
+  // The workflow bundle is built once here and shared by every test file's workers.
+  const bundling = buildWorkflowBundle(path.join(tmpDir, 'workflow-bundle.js'));
   const [temporal, mongo] = await Promise.allSettled([
     startTemporalDevServer({ namespace: 'default', headless: true, cliPath: tools.temporalCli ?? null, log }),
     startMongoWireServer({ dataDir: path.join(tmpDir, 'mongo'), binaryPath: tools.ferretDb, log }),
@@ -54,5 +57,6 @@ export default async function globalSetup(): Promise<void> {
   };
   fs.writeFileSync(envFile, JSON.stringify(servers, null, 2));
   process.env[TEST_ENV_VAR] = envFile;
+  process.env[BUNDLE_ENV_VAR] = await bundling;
   log(`Temporal ${servers.temporalAddress}, MongoDB-wire ${servers.mongoUri} (ready in ${Date.now() - started} ms)`);
 }

@@ -62,6 +62,13 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
         : { paymentId: null, status: 'pending', amount: 3000, currency: 'JPY' };
       return { ...base, ...script(args.orderId).provider?.(asked) };
     },
+    async closePayment(args) {
+      record(args.orderId, 'closePayment', args);
+      const asked = (lookups.get(args.orderId) ?? 0) + 1;
+      lookups.set(args.orderId, asked);
+      const base: ProviderPayment = { paymentId: null, status: 'cancelled', amount: 3000, currency: 'JPY' };
+      return { ...base, ...script(args.orderId).provider?.(asked) };
+    },
     async refundPayment(args) {
       record(args.orderId, 'refundPayment', args);
       return { paymentId: args.paymentId, status: 'refunded', amount: args.amount, currency: 'JPY' };

@@ -14,13 +14,7 @@ import type { KomojuPayment, KomojuSession, KomojuSessionCreate } from './types'
 /** KOMOJU's default and maximum session lifetime. */
 export const KOMOJU_MAX_SESSION_SECONDS = 86_400;
 
-/** PaymentProvider plus the KOMOJU-only call the return handler and the timeout need. */
 export interface KomojuProvider extends PaymentProvider {
-  /**
-   * Merchant-side cancel of a session still `pending`, so the customer can no longer pay it.
-   * Answers the session's state afterwards (a session that was completed meanwhile stays so).
-   */
-  cancelSession(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
   readonly client: KomojuClient;
 }
 
@@ -53,8 +47,14 @@ export function createKomojuProvider(
     async cancel(paymentId: string, idempotencyKey: string): Promise<ProviderPayment> {
       return fromPayment(await client.cancelPayment(paymentId, idempotencyKey));
     },
-    async cancelSession(reference: string, idempotencyKey: string): Promise<ProviderPayment> {
-      return fromSession(await client.cancelSession(reference, idempotencyKey));
+    async closeSession(reference: string, idempotencyKey: string): Promise<ProviderPayment> {
+      try {
+        return fromSession(await client.cancelSession(reference, idempotencyKey));
+      } catch (err) {
+        // KOMOJU refuses to cancel a session that already completed: then it is what it is.
+        if (err instanceof ProviderError && !err.retryable) return fromSession(await client.getSession(reference));
+        throw err;
+      }
     },
   };
 }

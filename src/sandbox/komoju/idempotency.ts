@@ -66,12 +66,30 @@ export class IdempotencyStore {
     this.keys = db.collection<IdempotencyDoc>(COLLECTIONS.idempotency);
   }
 
+  /**
+   * Housekeeping only: begin() treats keys older than 24 h as free either way. Where the server
+   * has no TTL indexes (FerretDB 1.x), begin() sweeps expired keys itself, at most hourly.
+   */
   async ensureIndexes(): Promise<void> {
-    // Housekeeping only: begin() treats keys older than 24 h as free whether or not TTL runs.
-    await this.keys.createIndex({ created_at: 1 }, { expireAfterSeconds: IDEMPOTENCY_TTL_MS / 1000 });
+    try {
+      await this.keys.createIndex({ created_at: 1 }, { expireAfterSeconds: IDEMPOTENCY_TTL_MS / 1000 });
+    } catch {
+      this.lastSweep = 0;
+      await this.keys.createIndex({ created_at: 1 });
+    }
+  }
+
+  /** null: a TTL index does the sweeping. */
+  private lastSweep: number | null = null;
+
+  private sweep(now: Date): void {
+    if (this.lastSweep === null || now.getTime() - this.lastSweep < 3_600_000) return;
+    this.lastSweep = now.getTime();
+    this.keys.deleteMany({ created_at: { $lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) } }).catch(() => undefined);
   }
 
   async begin(key: string, print: string): Promise<IdempotencyOutcome> {
+    this.sweep(this.now());
     for (let attempt = 0; attempt < 5; attempt++) {
       const now = this.now();
       const fresh: IdempotencyDoc = { _id: key, fingerprint: print, state: 'in_flight', created_at: now, updated_at: now };

@@ -64,9 +64,12 @@ export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
     secretKey: options.secretKey,
     publicUrl: options.publicUrl,
   };
-  const ready = Promise.all([ctx.store.ensureIndexes(), ctx.idempotency.ensureIndexes(), ctx.webhooks.ensureIndexes()]).then(
-    () => undefined,
-    (err: unknown) => log.warn({ err }, 'komoju sandbox: could not create indexes (continuing without them)'),
+  const ready = Promise.allSettled([ctx.store.ensureIndexes(), ctx.idempotency.ensureIndexes(), ctx.webhooks.ensureIndexes()]).then(
+    (results) => {
+      for (const r of results) {
+        if (r.status === 'rejected') log.warn({ err: r.reason }, 'komoju sandbox: could not create an index (continuing without it)');
+      }
+    },
   );
 
   const router = Router();
