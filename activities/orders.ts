@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { CheckoutInput, HistoryEntry, OrderStatus, Ticket } from '../src/domain/checkout';
 import { STATUS_CODE, predecessorsOf } from '../src/domain/checkout';
 import type { OrderDoc } from '../src/db/schema';
@@ -15,8 +16,42 @@ export interface MoveOrder {
 
 export type PaymentPatch = Partial<Pick<OrderDoc['payment'], 'reference' | 'paymentId' | 'status' | 'redirectUrl' | 'expiresAt' | 'konbini'>>;
 
+/** What a later workflow run needs to pick an order up again. */
+export interface CheckoutSnapshot {
+  input: CheckoutInput;
+  status: OrderStatus;
+  history: HistoryEntry[];
+  reference: string | null;
+  paymentId: string | null;
+}
+
 export function createOrderActivities({ store }: ActivityDeps) {
   return {
+    async loadCheckout({ orderId }: { orderId: string }): Promise<CheckoutSnapshot> {
+      const order = await store.orders.findOne({ _id: orderId });
+      if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} not found`, 'OrderNotFound');
+      const { provider, method, flow } = order.payment;
+      return {
+        input: {
+          orderId,
+          requestHash: order.requestHash,
+          eventId: order.eventId,
+          eventTitle: '',
+          items: order.items,
+          amount: order.amount,
+          currency: order.currency,
+          customer: order.customer,
+          payment: { provider, method, ...(flow ? { flow } : {}) },
+          checkoutTimeoutMs: 0,
+          konbiniGraceMs: 0,
+        },
+        status: order.status,
+        history: order.history,
+        reference: order.payment.reference,
+        paymentId: order.payment.paymentId,
+      };
+    },
+
     /** The order as `pending`, written once: a retry finds it and changes nothing. */
     async recordOrder({ input, at }: { input: CheckoutInput; at: string }): Promise<void> {
       const created = new Date(at);

@@ -1,8 +1,11 @@
 /** The checkout as the workflow knows it: what the `status` query returns. */
-import { canMove, STATUS_CODE, type CheckoutInput, type CheckoutView, type OrderStatus, type Ticket } from '../src/domain/checkout';
+import { canMove, STATUS_CODE, type CheckoutInput, type CheckoutView, type HistoryEntry, type OrderStatus, type Ticket } from '../src/domain/checkout';
+import type { ProviderPayment } from '../src/providers/types';
 
 export class CheckoutState {
   readonly view: CheckoutView;
+  /** The provider's payment, once there is one (the view shows the session reference). */
+  paymentId: string | null = null;
 
   constructor(input: CheckoutInput) {
     this.view = {
@@ -16,6 +19,15 @@ export class CheckoutState {
       payment: { provider: input.payment.provider, method: input.payment.method, reference: null, status: 'pending' },
       history: [{ at: this.now(), status: 'pending', reason: 'seats held' }],
     };
+  }
+
+  /** Continues from what an earlier run recorded (late events after the checkout closed). */
+  restore({ status, history, reference, paymentId }: { status: OrderStatus; history: HistoryEntry[]; reference: string | null; paymentId: string | null }): void {
+    this.view.status = status;
+    this.view.statusCode = STATUS_CODE[status];
+    this.view.history = history;
+    this.view.payment.reference = reference;
+    this.paymentId = paymentId;
   }
 
   /** Workflow time: deterministic on replay. */
@@ -36,6 +48,24 @@ export class CheckoutState {
     this.view.payment.reference = reference;
   }
 
+  /** A payment exists but is not made yet (konbini slip): its deadline is the provider's. */
+  paymentPending(payment: ProviderPayment): void {
+    this.paymentId = payment.paymentId;
+    this.view.payment.status = payment.status;
+    if (payment.konbini) this.view.payment.konbini = payment.konbini;
+  }
+
+  paid(payment: ProviderPayment): void {
+    this.paymentId = payment.paymentId;
+    this.view.payment.status = payment.status;
+  }
+
+  /** When the provider stops waiting for the money, if it said so. */
+  get paymentDeadline(): number | undefined {
+    const deadline = this.view.payment.konbini?.deadline;
+    return deadline ? Date.parse(deadline) : undefined;
+  }
+
   /** Applies a forward move; false when the order is already there or past it. */
   move(status: OrderStatus, reason: string, tickets?: Ticket[]): boolean {
     if (!canMove(this.view.status, status)) return false;
@@ -43,7 +73,6 @@ export class CheckoutState {
     this.view.statusCode = STATUS_CODE[status];
     this.view.history.push({ at: this.now(), status, reason });
     if (tickets) this.view.tickets = tickets;
-    if (status === 'completed') this.view.payment.status = 'captured';
     if (status === 'refunded') this.view.payment.status = 'refunded';
     return true;
   }

@@ -1,6 +1,7 @@
 import { Client, Connection, WorkflowNotFoundError, WithStartWorkflowOperation } from '@temporalio/client';
 import type { CheckoutInput } from '../domain/checkout';
 import type { checkout } from '../../workflows/checkout';
+import type { settleLatePayment } from '../../workflows/late-payment';
 import { openCheckoutUpdate, paymentSignals, type OpenedCheckoutReply, type PaymentEvent, type PaymentEventKind } from '../../workflows/messages';
 import { checkoutWorkflowId } from './ids';
 
@@ -30,15 +31,28 @@ export class Checkouts {
     });
   }
 
-  /** Delivers a payment event; false when no running checkout can take it (it has closed). */
+  /**
+   * Delivers a payment event to the order's checkout. Money that arrives after the checkout
+   * closed starts a settlement run under the same workflow id instead of being dropped; any
+   * other event for a closed checkout is answered false (nothing left to move).
+   */
   async notify(orderId: string, kind: PaymentEventKind, event: PaymentEvent): Promise<boolean> {
+    const workflowId = checkoutWorkflowId(orderId);
     try {
-      await this.client.workflow.getHandle(checkoutWorkflowId(orderId)).signal(paymentSignals[kind], event);
+      await this.client.workflow.getHandle(workflowId).signal(paymentSignals[kind], event);
       return true;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      if (kind !== 'captured') return false;
     }
+    await this.client.workflow.signalWithStart<typeof settleLatePayment, [PaymentEvent]>('settleLatePayment', {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [orderId],
+      signal: paymentSignals.captured,
+      signalArgs: [event],
+    });
+    return true;
   }
 
   async ping(): Promise<void> {

@@ -1,70 +1,21 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import type { CheckoutInput } from '../../src/domain/checkout';
 import { checkoutWorkflowId } from '../../src/temporal/ids';
 import { checkout } from '../../workflows/checkout';
 import { capturedSignal, cancelledSignal, openCheckoutUpdate, statusQuery, authorizedSignal } from '../../workflows/messages';
-import { workflowBundle } from '../support/bundle';
-import { createTimeSkippingEnv } from '../support/servers';
-import { fakeActivities, type Call, type Script } from './fake-activities';
+import type { Script } from './fake-activities';
+import { workflowHarness, type WorkflowHarness } from './harness';
 
-const TASK_QUEUE = 'checkout-workflow-test';
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const scripts = new Map<string, Script>();
-const calls = new Map<string, Call[]>();
-let seq = 0;
-
+let h: WorkflowHarness;
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
-    activities: fakeActivities(scripts, calls),
-  });
-  running = worker.run();
+  h = await workflowHarness('wf');
 });
+afterAll(() => h?.stop());
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
-
-function input(script: Script = {}): CheckoutInput {
-  const orderId = `wf-${++seq}`;
-  scripts.set(orderId, script);
-  return {
-    orderId,
-    requestHash: 'hash-1',
-    eventId: 'concert',
-    eventTitle: 'Concert',
-    items: [{ ticketTypeId: 'general', quantity: 2, name: 'General', unitPrice: 1500 }],
-    amount: 3000,
-    currency: 'JPY',
-    customer: { email: 'a@example.com', name: 'A', locale: 'en' },
-    payment: { provider: 'komoju', method: 'credit_card' },
-    checkoutTimeoutMs: 30 * 60_000,
-    konbiniGraceMs: 3_600_000,
-  };
-}
-
-async function open(script: Script = {}) {
-  const args = input(script);
-  const handle = await env.client.workflow.start(checkout, { taskQueue: TASK_QUEUE, workflowId: checkoutWorkflowId(args.orderId), args: [args] });
-  const opened = await handle.executeUpdate(openCheckoutUpdate, { args: ['hash-1'] });
-  return { handle, opened, orderId: args.orderId };
-}
-
-const names = (orderId: string) => (calls.get(orderId) ?? []).map((c) => c.name);
-const emails = (orderId: string) =>
-  (calls.get(orderId) ?? []).filter((c) => c.name === 'sendEmail').map((c) => (c.args as { kind: string }).kind);
-const moves = (orderId: string) =>
-  (calls.get(orderId) ?? []).filter((c) => c.name === 'moveOrder').map((c) => (c.args as { status: string }).status);
+const open = (script: Script = {}) => h.open(script);
+const names = (orderId: string) => h.names(orderId);
+const emails = (orderId: string) => h.emails(orderId);
+const moves = (orderId: string) => h.moves(orderId);
 
 test('happy path: hold, record, open, captured → completed with one confirmation', async () => {
   const { handle, opened, orderId } = await open();
@@ -91,8 +42,8 @@ test('a repeated open answers the same redirect; a different request is an idemp
 });
 
 test('sold out: the opening fails and nothing is recorded', async () => {
-  const args = input({ soldOut: true });
-  const handle = await env.client.workflow.start(checkout, { taskQueue: TASK_QUEUE, workflowId: checkoutWorkflowId(args.orderId), args: [args] });
+  const args = h.input({ soldOut: true });
+  const handle = await h.env.client.workflow.start(checkout, { taskQueue: h.taskQueue, workflowId: checkoutWorkflowId(args.orderId), args: [args] });
   const failure = await handle.executeUpdate(openCheckoutUpdate, { args: ['hash-1'] }).catch((err) => err);
   expect((failure.cause as ApplicationFailure).type).toBe('SoldOut');
   expect(await handle.result()).toEqual({ status: 'rejected', reason: 'SoldOut' });
@@ -110,9 +61,9 @@ test('cancel: seats released, order cancelled, no email to a customer never told
 
 test('timeout: after CHECKOUT_TIMEOUT (time skipped) the provider page is closed, then the order cancelled', async () => {
   const { handle, orderId } = await open();
-  const started = await env.currentTimeMs();
+  const started = await h.env.currentTimeMs();
   expect(await handle.result()).toEqual({ status: 'cancelled', reason: 'checkout timed out' });
-  expect((await env.currentTimeMs()) - started).toBeGreaterThanOrEqual(30 * 60_000);
+  expect((await h.env.currentTimeMs()) - started).toBeGreaterThanOrEqual(30 * 60_000);
   expect(names(orderId)).toEqual(expect.arrayContaining(['closePayment', 'releaseSeats']));
   expect(names(orderId).indexOf('closePayment')).toBeLessThan(names(orderId).indexOf('releaseSeats'));
   expect(moves(orderId)).toEqual(['cancelled']);
@@ -154,7 +105,7 @@ test('compensation: issuing tickets fails for good → refund, seats released, o
   const order = names(orderId);
   expect(order.indexOf('refundPayment')).toBeGreaterThan(order.indexOf('issueTickets'));
   expect(order.indexOf('releaseSeats')).toBeGreaterThan(order.indexOf('refundPayment'));
-  const refund = calls.get(orderId)!.find((c) => c.name === 'refundPayment')!.args as { paymentId: string; amount: number };
+  const refund = h.calls(orderId).find((c) => c.name === 'refundPayment')!.args as { paymentId: string; amount: number };
   expect(refund).toMatchObject({ paymentId: 'pay_1', amount: 3000 });
   expect(moves(orderId)).toEqual(['refunded']);
   expect(emails(orderId)).toEqual(['refund_notice']);

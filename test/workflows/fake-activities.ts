@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { CheckoutActivities } from '../../activities';
+import type { CheckoutSnapshot } from '../../activities/orders';
 import type { ProviderPayment } from '../../src/providers/types';
 
 /**
@@ -8,7 +9,11 @@ import type { ProviderPayment } from '../../src/providers/types';
  */
 export interface Script {
   soldOut?: boolean;
+  /** What the database holds for an order picked up again by a later run. */
+  snapshot?: CheckoutSnapshot;
   ticketsFail?: boolean;
+  /** The provider's payment as it stands now; tests change it as time passes (konbini). */
+  payment?: ProviderPayment;
   /** What the provider reports on the n-th lookup; default: captured in full when asked about a payment id. */
   provider?: (asked: number) => Partial<ProviderPayment>;
 }
@@ -38,6 +43,12 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
     async sellSeats(args) {
       record(args.orderId, 'sellSeats', args);
     },
+    async loadCheckout(args) {
+      record(args.orderId, 'loadCheckout', args);
+      const snapshot = script(args.orderId).snapshot;
+      if (!snapshot) throw ApplicationFailure.nonRetryable(`order ${args.orderId} not found`, 'OrderNotFound');
+      return snapshot;
+    },
     async recordOrder(args) {
       record(args.input.orderId, 'recordOrder', args);
     },
@@ -56,6 +67,8 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
       record(args.orderId, 'lookupPayment', args);
       const asked = (lookups.get(args.orderId) ?? 0) + 1;
       lookups.set(args.orderId, asked);
+      const current = script(args.orderId).payment;
+      if (current) return { ...current };
       // A signalled capture names its payment; the provider confirms it unless scripted otherwise.
       const base: ProviderPayment = args.paymentId
         ? { paymentId: args.paymentId!, status: 'captured', amount: 3000, currency: 'JPY' }
@@ -64,6 +77,8 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
     },
     async closePayment(args) {
       record(args.orderId, 'closePayment', args);
+      const current = script(args.orderId).payment;
+      if (current) return { ...current };
       const asked = (lookups.get(args.orderId) ?? 0) + 1;
       lookups.set(args.orderId, asked);
       const base: ProviderPayment = { paymentId: null, status: 'cancelled', amount: 3000, currency: 'JPY' };
@@ -71,10 +86,13 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
     },
     async refundPayment(args) {
       record(args.orderId, 'refundPayment', args);
+      if (script(args.orderId).payment?.konbini) throw ApplicationFailure.nonRetryable('konbini payments cannot be refunded', 'ProviderRejected');
       return { paymentId: args.paymentId, status: 'refunded', amount: args.amount, currency: 'JPY' };
     },
     async cancelPayment(args) {
       record(args.orderId, 'cancelPayment', args);
+      const current = script(args.orderId).payment;
+      if (current) return { ...current, status: current.status === 'authorized' ? 'cancelled' : current.status };
       return { paymentId: args.paymentId, status: 'cancelled', amount: 3000, currency: 'JPY' };
     },
     async issueTickets(args) {

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { KOMOJU_IDEMPOTENCY_HEADER } from '../../providers/komoju/client';
 import type { KomojuRefund } from '../../providers/komoju/types';
 import { sandboxRoot, type SandboxContext } from './context';
+import { cancelPayment, mustFindPayment } from './actions';
 import { apiErrors, basicAuth, KomojuHttpError } from './http';
 import { fingerprint, type StoredResponse, validIdempotencyKey } from './idempotency';
+import { settleDeadlineOf } from './konbini';
 import { newId, type SessionDoc, toWirePayment, toWireSession } from './store';
 
 /** KOMOJU's REST API as far as this service uses it: `/api/v1/...`, Basic auth, JSON. */
@@ -121,7 +123,8 @@ export function apiRoutes(ctx: SandboxContext): Router {
 
   router.get('/api/v1/sessions/:id', async (req, res) => {
     const session = await mustFindSession(ctx, req.params.id);
-    res.json(toWireSession(session, await ctx.store.paymentOf(session), ctx.now()));
+    const payment = await settleDeadlineOf(ctx, await ctx.store.paymentOf(session));
+    res.json(toWireSession(session, payment, ctx.now()));
   });
 
   router.post(
@@ -130,14 +133,14 @@ export function apiRoutes(ctx: SandboxContext): Router {
       const id = String(req.params.id);
       const session = (await ctx.store.cancelSession(id, ctx.now())) ?? (await mustFindSession(ctx, id));
       if (session.status === 'completed') throw new KomojuHttpError(422, 'The session is already completed and cannot be cancelled.');
-      return { status: 200, body: toWireSession(session, await ctx.store.paymentOf(session), ctx.now()) };
+      const payment = await settleDeadlineOf(ctx, await ctx.store.paymentOf(session));
+      return { status: 200, body: toWireSession(session, payment, ctx.now()) };
     }),
   );
 
+  // Reads expire an overdue konbini slip first (see konbini.ts).
   router.get('/api/v1/payments/:id', async (req, res) => {
-    const payment = await ctx.store.findPayment(req.params.id);
-    if (!payment) throw new KomojuHttpError(404, 'No such payment.');
-    res.json(toWirePayment(payment));
+    res.json(toWirePayment(await mustFindPayment(ctx, req.params.id)));
   });
 
   router.post(
@@ -147,19 +150,7 @@ export function apiRoutes(ctx: SandboxContext): Router {
 
   router.post(
     '/api/v1/payments/:id/cancel',
-    idempotent(ctx, async (req) => {
-      const id = String(req.params.id);
-      const now = ctx.now();
-      const cancelled = await ctx.store.transitionPayment(id, ['pending', 'authorized'], { status: 'cancelled', cancelled_at: now });
-      if (!cancelled) {
-        const payment = await ctx.store.findPayment(id);
-        if (!payment) throw new KomojuHttpError(404, 'No such payment.');
-        throw new KomojuHttpError(422, `The payment is ${payment.status}; only pending or authorized payments can be cancelled.`);
-      }
-      const wire = toWirePayment(cancelled);
-      ctx.webhooks.send('payment.cancelled', wire);
-      return { status: 200, body: wire };
-    }),
+    idempotent(ctx, async (req) => ({ status: 200, body: toWirePayment(await cancelPayment(ctx, String(req.params.id))) })),
   );
 
   router.use('/api/v1', (_req, _res, next) => next(new KomojuHttpError(404, 'No such endpoint.')));

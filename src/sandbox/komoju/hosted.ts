@@ -1,21 +1,11 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { KomojuCardDetails } from '../../providers/komoju/types';
-import type { SandboxContext } from './context';
-import { renderNotFound, renderSessionPage, returnUrlFor, TEST_CARDS, type PageView } from './page';
+import { sandboxRoot, type SandboxContext } from './context';
+import { defaultDeadline, konbiniPayment, konbiniStore, MAX_DEADLINE_SECONDS, parseDeadlineSeconds } from './konbini';
+import { renderNotFound, renderSessionPage, returnUrlFor, sendPage, TEST_CARDS, type PageView } from './page';
 import { newId, type PaymentDoc, sessionExpired, type SessionDoc, toWirePayment } from './store';
 
-/** The customer-facing hosted page: `GET /sessions/:id`, `POST /sessions/:id/pay|cancel`. */
-
-const PAGE_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'Referrer-Policy': 'no-referrer',
-};
-
-function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).set(PAGE_HEADERS).send(html);
-}
+/** The customer-facing hosted page: `GET /sessions/:id`, `POST /sessions/:id/pay|konbini|cancel`. */
 
 function page(ctx: SandboxContext, req: Request, session: SessionDoc, extra: Partial<PageView> = {}): string {
   return renderSessionPage({ session, base: req.baseUrl, expired: sessionExpired(session, ctx.now()), ...extra });
@@ -56,7 +46,9 @@ export function hostedRoutes(ctx: SandboxContext): Router {
   router.get('/sessions/:id', async (req, res) => {
     const session = await ctx.store.findSession(req.params.id);
     if (!session) return sendPage(res, 404, renderNotFound());
-    sendPage(res, 200, page(ctx, req, session));
+    const deadlineSeconds = parseDeadlineSeconds(req.query.deadline_seconds);
+    if (deadlineSeconds === null) return sendPage(res, 400, page(ctx, req, session, { error: DEADLINE_ERROR }));
+    sendPage(res, 200, page(ctx, req, session, { deadlineSeconds }));
   });
 
   router.post('/sessions/:id/pay', form, async (req, res) => {
@@ -101,6 +93,33 @@ export function hostedRoutes(ctx: SandboxContext): Router {
     res.redirect(303, returnUrlFor(claimed));
   });
 
+  router.post('/sessions/:id/konbini', form, async (req, res) => {
+    const session = await ctx.store.findSession(req.params.id);
+    if (!session) return sendPage(res, 404, renderNotFound());
+    const now = ctx.now();
+    // A second "issue" (double click, back button) creates nothing: the first slip stands.
+    if (session.status !== 'pending' || sessionExpired(session, now)) return notPayable(ctx, req, res, session);
+    if (!session.payment_types.includes('konbini')) {
+      return sendPage(res, 422, page(ctx, req, session, { error: 'This session does not accept konbini payments.' }));
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const seconds = parseDeadlineSeconds(body.deadline_seconds ?? req.query.deadline_seconds);
+    const email = session.email ?? (typeof body.email === 'string' ? body.email.trim() : '');
+    const store = konbiniStore(body.store);
+    const keep: PageView = { session, base: req.baseUrl, expired: false, deadlineSeconds: seconds ?? undefined, form: { store: String(body.store ?? ''), email } };
+    if (seconds === null) return sendPage(res, 422, renderSessionPage({ ...keep, error: DEADLINE_ERROR }));
+    if (!store) return sendPage(res, 422, renderSessionPage({ ...keep, error: 'Choose a convenience store.' }));
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) return sendPage(res, 422, renderSessionPage({ ...keep, error: 'Enter your email address.' }));
+
+    const deadline = seconds ? new Date(now.getTime() + seconds * 1000) : defaultDeadline(now);
+    const payment = konbiniPayment(session, store.id, email, deadline, now, sandboxRoot(ctx, req));
+    const claimed = await ctx.store.claimSession(session._id, payment, now);
+    if (!claimed) return notPayable(ctx, req, res, (await ctx.store.findSession(session._id)) ?? session);
+    ctx.log.info({ sessionId: session._id, paymentId: payment._id, store: store.id }, 'komoju sandbox: konbini slip issued');
+    ctx.webhooks.send('payment.authorized', toWirePayment(payment));
+    res.redirect(303, returnUrlFor(claimed));
+  });
+
   router.post('/sessions/:id/cancel', async (req, res) => {
     const session = (await ctx.store.cancelSession(req.params.id, ctx.now())) ?? (await ctx.store.findSession(req.params.id));
     if (!session) return sendPage(res, 404, renderNotFound());
@@ -115,6 +134,8 @@ export function hostedRoutes(ctx: SandboxContext): Router {
   });
   return router;
 }
+
+const DEADLINE_ERROR = `deadline_seconds must be a whole number of seconds from 1 to ${MAX_DEADLINE_SECONDS}.`;
 
 /** A second pay on a finished session creates nothing: a paid one goes back to the shop. */
 function notPayable(ctx: SandboxContext, req: Request, res: Response, session: SessionDoc): void {

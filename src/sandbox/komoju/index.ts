@@ -4,9 +4,12 @@ import { apiRoutes } from './api';
 import type { SandboxContext } from './context';
 import { hostedRoutes } from './hosted';
 import { IdempotencyStore } from './idempotency';
+import { sweepOverdue } from './konbini';
+import { operatorRoutes } from './operator';
 import { SandboxStore } from './store';
 import { type SandboxLog, silentLog, WebhookSender, type WebhookSenderOptions } from './webhooks';
 
+export { KONBINI_STORES } from './konbini';
 export { TEST_CARDS } from './page';
 export { COLLECTIONS } from './store';
 export type { SandboxLog } from './webhooks';
@@ -26,6 +29,11 @@ export interface KomojuSandboxOptions {
   webhookRetry?: Pick<WebhookSenderOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>;
   /** Clock, for tests of expiry. */
   now?: () => Date;
+  /**
+   * How often overdue konbini slips are expired in the background (reads expire them too);
+   * default 10 s, 0 turns the sweep off.
+   */
+  expirySweepMs?: number;
 }
 
 /** The Router to mount at `/sandbox/komoju`, plus the hooks a process needs around it. */
@@ -43,7 +51,11 @@ export type KomojuSandbox = Router & {
  * webhooks, with its state in MongoDB so it survives restarts. Routes (relative to the mount):
  * - `POST /api/v1/sessions`, `GET /api/v1/sessions/:id`, `POST /api/v1/sessions/:id/cancel`
  * - `GET /api/v1/payments/:id`, `POST /api/v1/payments/:id/refund`, `POST /api/v1/payments/:id/cancel`
- * - `GET /sessions/:id` (hosted page), `POST /sessions/:id/pay`, `POST /sessions/:id/cancel`
+ * - `GET /sessions/:id[?deadline_seconds=N]` (hosted page), `POST /sessions/:id/pay` (card),
+ *   `POST /sessions/:id/konbini` (form: `store`, `email` if the session has none, `deadline_seconds`),
+ *   `POST /sessions/:id/cancel`
+ * - operator console (sandbox only): `GET /`, `GET /payments/:id`, `GET /payments/:id/instructions`,
+ *   `POST /payments/:id/pay-at-store | expire | cancel` (see operator.ts)
  * - `GET /webhooks` (deliveries, newest first; `?payment_id=`, `?type=`, `?limit=`)
  */
 export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
@@ -78,6 +90,7 @@ export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
   });
   router.use(apiRoutes(ctx));
   router.use(hostedRoutes(ctx));
+  router.use(operatorRoutes(ctx));
   router.get('/webhooks', async (req, res) => {
     const filter: Record<string, string> = {};
     if (typeof req.query.payment_id === 'string') filter.payment_id = req.query.payment_id;
@@ -89,9 +102,27 @@ export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
     });
   });
 
+  // One sweep at a time; close() waits for a running one so it never outlives the database.
+  let sweeping: Promise<void> | null = null;
+  const sweep = () => {
+    sweeping ??= ready
+      .then(() => sweepOverdue(ctx))
+      .catch((err: unknown) => log.warn({ err }, 'komoju sandbox: konbini expiry sweep failed; will retry'))
+      .finally(() => {
+        sweeping = null;
+      });
+  };
+  const sweepMs = options.expirySweepMs ?? 10_000;
+  const sweeper = sweepMs > 0 ? setInterval(sweep, sweepMs) : undefined;
+  sweeper?.unref();
+
   return Object.assign(router, {
     drain: () => ctx.webhooks.drain(),
-    close: () => ctx.webhooks.close(),
+    close: async () => {
+      clearInterval(sweeper);
+      await sweeping;
+      await ctx.webhooks.close();
+    },
     ready,
   });
 }

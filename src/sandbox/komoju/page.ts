@@ -1,3 +1,5 @@
+import type { Response } from 'express';
+import { KONBINI_STORES } from './konbini';
 import type { SessionDoc } from './store';
 
 /** The sandbox's hosted payment page: plain HTML, inline CSS, no scripts, no external assets. */
@@ -14,8 +16,21 @@ export interface PageView {
   expired: boolean;
   /** Shown above the form (a decline, a typo). */
   error?: string;
-  /** Card form values to keep after an error (never the CVC). */
-  form?: { name?: string; expiry?: string };
+  /** Form values to keep after an error (never the CVC). */
+  form?: { name?: string; expiry?: string; store?: string; email?: string };
+  /** Sandbox-only konbini deadline override (`?deadline_seconds=`), carried in the form. */
+  deadlineSeconds?: number;
+}
+
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+};
+
+export function sendPage(res: Response, status: number, html: string): void {
+  res.status(status).set(PAGE_HEADERS).send(html);
 }
 
 type Lang = 'ja' | 'en';
@@ -28,6 +43,9 @@ const TEXT = {
     completed: 'This session has been paid.', cancelled: 'This session was cancelled.',
     expiredText: 'This session has expired.', back: 'Return to the shop',
     unsupported: 'The sandbox cannot take this payment method yet:',
+    konbini: 'Pay at a convenience store', email: 'Email (for the payment slip)', issue: 'Issue payment slip',
+    konbiniNote: 'You pay in cash at the store before the deadline (3 days). In the sandbox the operator page plays the store.',
+    deadlineOverride: 'Sandbox: the slip will expire {n} s after it is issued.',
   },
   ja: {
     title: 'お支払い', test: 'サンドボックス：実際の決済は行われません', amount: '金額', order: '注文番号',
@@ -37,6 +55,9 @@ const TEXT = {
     completed: 'このセッションは支払い済みです。', cancelled: 'このセッションはキャンセルされました。',
     expiredText: 'このセッションは有効期限切れです。', back: 'ショップに戻る',
     unsupported: 'この支払い方法はサンドボックスではまだ利用できません：',
+    konbini: 'コンビニ払い', email: 'メールアドレス（払込票の送付先）', issue: '払込票を発行',
+    konbiniNote: 'お支払い期限（3日後）までに店頭で現金でお支払いください。サンドボックスでは運営者ページが店舗の役を務めます。',
+    deadlineOverride: 'サンドボックス：払込票は発行から {n} 秒後に期限切れになります。',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -93,8 +114,8 @@ function methods(view: PageView, action: string, t: (typeof TEXT)[Lang]): string
   const types = view.session.payment_types;
   const parts: string[] = [];
   if (types.includes('credit_card')) parts.push(cardForm(view, action, t));
-  // Next: konbini (store pick, slip, operator "pay at store" / "expire").
-  const other = types.filter((type) => type !== 'credit_card');
+  if (types.includes('konbini')) parts.push(konbiniForm(view, action, t));
+  const other = types.filter((type) => type !== 'credit_card' && type !== 'konbini');
   if (other.length) parts.push(`<p class="muted">${t.unsupported} ${other.map(escapeHtml).join(', ')}</p>`);
   return parts.join('\n');
 }
@@ -115,6 +136,27 @@ function cardForm(view: PageView, action: string, t: (typeof TEXT)[Lang]): strin
 </ul><small>${t.anyExpiry}</small></aside>`;
 }
 
+function konbiniForm(view: PageView, action: string, t: (typeof TEXT)[Lang]): string {
+  const stores = KONBINI_STORES.map(
+    (s) => `<label class="store"><input type="radio" name="store" value="${s.id}" required${view.form?.store === s.id ? ' checked' : ''}> ${s.ja} / ${s.en}</label>`,
+  ).join('\n');
+  const email = view.session.email
+    ? ''
+    : `<label>${t.email}<input type="email" name="email" autocomplete="email" required value="${escapeHtml(view.form?.email ?? '')}"></label>`;
+  const seconds = view.deadlineSeconds;
+  const deadline = seconds
+    ? `<input type="hidden" name="deadline_seconds" value="${seconds}"><small>${t.deadlineOverride.replace('{n}', String(seconds))}</small>`
+    : '';
+  return `<form method="post" action="${action}/konbini" class="konbini">
+<fieldset><legend>${t.konbini}</legend>
+${stores}
+</fieldset>
+${email}${deadline}
+<button type="submit">${t.issue}</button>
+<small>${t.konbiniNote}</small>
+</form>`;
+}
+
 function notice(state: string, text: string, href: string, label: string): string {
   return `<p class="notice" data-state="${state}">${escapeHtml(text)}</p><p><a class="button" href="${escapeHtml(href)}">${escapeHtml(label)}</a></p>`;
 }
@@ -125,7 +167,7 @@ export function renderNotFound(): string {
 <p class="notice">No such session.</p></main></body></html>`;
 }
 
-const CSS = `*{box-sizing:border-box}body{margin:0;background:#f4f5f7;font:16px/1.5 system-ui,sans-serif;color:#1d2330}
+export const CSS = `*{box-sizing:border-box}body{margin:0;background:#f4f5f7;font:16px/1.5 system-ui,sans-serif;color:#1d2330}
 main{max-width:28rem;margin:2rem auto;background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 2px 12px #0001}
 header{display:flex;gap:.5rem;align-items:center;margin-bottom:1rem}.badge{background:#fff3cd;color:#7a5b00;border-radius:4px;padding:0 .4rem;font-size:.75rem}
 .amount{display:flex;justify-content:space-between;align-items:baseline}.amount strong{font-size:1.75rem}
@@ -133,4 +175,5 @@ header{display:flex;gap:.5rem;align-items:center;margin-bottom:1rem}.badge{backg
 form{margin:1rem 0}label{display:block;font-size:.875rem;margin:.5rem 0}input{display:block;width:100%;padding:.55rem;border:1px solid #c8ccd4;border-radius:6px;font:inherit}
 .row{display:flex;gap:.75rem}.row label{flex:1}button,.button{display:block;width:100%;padding:.7rem;border:0;border-radius:6px;background:#1b63d6;color:#fff;font:inherit;text-align:center;text-decoration:none;cursor:pointer}
 button.secondary{background:#fff;color:#1d2330;border:1px solid #c8ccd4}.error{background:#fdecea;color:#8a1c12;padding:.6rem;border-radius:6px}
-.notice{font-weight:600}.cards{background:#f7f8fa;border-radius:6px;padding:.75rem;font-size:.875rem}.cards ul{margin:.25rem 0;padding-left:1.1rem}`;
+.notice{font-weight:600}.cards{background:#f7f8fa;border-radius:6px;padding:.75rem;font-size:.875rem}.cards ul{margin:.25rem 0;padding-left:1.1rem}
+fieldset{border:1px solid #c8ccd4;border-radius:6px;margin:0 0 .5rem}.store{display:flex;gap:.5rem;align-items:center;margin:.3rem 0}.store input{display:inline;width:auto}`;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import type {
   KomojuLineItem,
   KomojuLocale,
@@ -87,6 +87,8 @@ export class SandboxStore {
 
   async ensureIndexes(): Promise<void> {
     await this.payments.createIndex({ session: 1 });
+    // The konbini expiry sweep looks for authorized payments past their deadline.
+    await this.payments.createIndex({ status: 1, payment_deadline: 1 });
   }
 
   async insertSession(doc: SessionDoc): Promise<void> {
@@ -139,13 +141,17 @@ export class SandboxStore {
     await this.payments.updateOne({ _id }, { $setOnInsert: rest }, { upsert: true });
   }
 
-  /** Moves a payment from one of `from` to `status`; null when it was in none of them. */
+  /**
+   * Moves a payment from one of `from` to `status`; null when it was in none of them (or `guard`,
+   * e.g. a deadline condition, did not hold). The status filter makes each move happen once.
+   */
   transitionPayment(
     id: string,
     from: KomojuPaymentStatus[],
     set: Partial<Omit<PaymentDoc, '_id'>> & { status: KomojuPaymentStatus },
+    guard: Filter<PaymentDoc> = {},
   ): Promise<PaymentDoc | null> {
-    return this.payments.findOneAndUpdate({ _id: id, status: { $in: from } }, { $set: set }, { returnDocument: 'after' });
+    return this.payments.findOneAndUpdate({ ...guard, _id: id, status: { $in: from } }, { $set: set }, { returnDocument: 'after' });
   }
 
   /**

@@ -1,0 +1,69 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { CheckoutInput } from '../../src/domain/checkout';
+import { checkoutWorkflowId } from '../../src/temporal/ids';
+import { checkout } from '../../workflows/checkout';
+import { openCheckoutUpdate } from '../../workflows/messages';
+import { workflowBundle } from '../support/bundle';
+import { createTimeSkippingEnv } from '../support/servers';
+import { fakeActivities, type Call, type Script } from './fake-activities';
+
+/** A time-skipping server and one worker on fake activities, for one test file. */
+export async function workflowHarness(name: string, workerOptions: { maxCachedWorkflows?: number } = {}) {
+  const taskQueue = `checkout-${name}`;
+  const env: TestWorkflowEnvironment = await createTimeSkippingEnv();
+  const scripts = new Map<string, Script>();
+  const calls = new Map<string, Call[]>();
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: fakeActivities(scripts, calls),
+    ...workerOptions,
+  });
+  const running = worker.run();
+  let seq = 0;
+
+  const input = (script: Script = {}, method = 'credit_card'): CheckoutInput => {
+    const orderId = `${name}-${++seq}`;
+    scripts.set(orderId, script);
+    return {
+      orderId,
+      requestHash: 'hash-1',
+      eventId: 'concert',
+      eventTitle: 'Concert',
+      items: [{ ticketTypeId: 'general', quantity: 2, name: 'General', unitPrice: 1500 }],
+      amount: 3000,
+      currency: 'JPY',
+      customer: { email: 'a@example.com', name: 'A', locale: 'en' },
+      payment: { provider: 'komoju', method },
+      checkoutTimeoutMs: 30 * 60_000,
+      konbiniGraceMs: 3_600_000,
+    };
+  };
+  const of = (orderId: string) => calls.get(orderId) ?? [];
+
+  return {
+    env,
+    taskQueue,
+    scripts,
+    input,
+    /** Starts a checkout and waits for its redirect, as `POST /checkouts` does. */
+    async open(script: Script = {}, method?: string) {
+      const args = input(script, method);
+      const handle = await env.client.workflow.start(checkout, { taskQueue, workflowId: checkoutWorkflowId(args.orderId), args: [args] });
+      const opened = await handle.executeUpdate(openCheckoutUpdate, { args: ['hash-1'] });
+      return { handle, opened, orderId: args.orderId, script: scripts.get(args.orderId)! };
+    },
+    calls: of,
+    names: (orderId: string) => of(orderId).map((c) => c.name),
+    emails: (orderId: string) => of(orderId).filter((c) => c.name === 'sendEmail').map((c) => (c.args as { kind: string }).kind),
+    moves: (orderId: string) => of(orderId).filter((c) => c.name === 'moveOrder').map((c) => (c.args as { status: string }).status),
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+export type WorkflowHarness = Awaited<ReturnType<typeof workflowHarness>>;
