@@ -67,7 +67,10 @@ const en: Record<EmailKind, Template> = {
   }),
   refund_notice: (o) => ({
     subject: `Refund — order ${o._id}`,
-    text: `Dear ${o.customer.name},\n\nWe could not complete order ${o._id}. ${money(o.amount, o.currency, 'en')} is being returned to you.`,
+    text:
+      o.status === 'refund_required'
+        ? `Dear ${o.customer.name},\n\nYour payment of ${money(o.amount, o.currency, 'en')} for order ${o._id} arrived after the order had closed, and the seats are no longer available. We will contact you to return the money to your bank account.`
+        : `Dear ${o.customer.name},\n\nWe could not complete order ${o._id}. ${money(o.amount, o.currency, 'en')} is being returned to you.`,
   }),
 };
 
@@ -110,7 +113,10 @@ const ja: Record<EmailKind, Template> = {
   }),
   refund_notice: (o) => ({
     subject: `返金のお知らせ（ご注文番号 ${o._id}）`,
-    text: `${o.customer.name} 様\n\nご注文 ${o._id} を完了できなかったため、${money(o.amount, o.currency, 'ja')} を返金いたします。`,
+    text:
+      o.status === 'refund_required'
+        ? `${o.customer.name} 様\n\nご注文 ${o._id} のお支払い（${money(o.amount, o.currency, 'ja')}）は受付終了後に確認されたため、お席をご用意できませんでした。返金のため、担当者より口座情報の確認のご連絡を差し上げます。`
+        : `${o.customer.name} 様\n\nご注文 ${o._id} を完了できなかったため、${money(o.amount, o.currency, 'ja')} を返金いたします。`,
   }),
 };
 

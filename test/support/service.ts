@@ -5,6 +5,7 @@ import { freePort } from '../../src/stack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../src/stack/smtp';
 import { workflowBundle } from './bundle';
 import { testServers } from './servers';
+export { eventually } from './eventually';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,18 +57,6 @@ export async function startService(env: Record<string, string> = {}): Promise<Te
       fs.rmSync(mailDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls until `probe` returns a value `accept` likes: for state that settles asynchronously. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!accept(last)) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await probe();
-  }
-  return last;
 }
 
 export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {

@@ -1,17 +1,25 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { CheckoutInput } from '../../src/domain/checkout';
 import { checkoutWorkflowId } from '../../src/temporal/ids';
 import { checkout } from '../../workflows/checkout';
 import { openCheckoutUpdate } from '../../workflows/messages';
 import { workflowBundle } from '../support/bundle';
-import { createTimeSkippingEnv } from '../support/servers';
+import { createTimeSkippingEnv, testServers } from '../support/servers';
 import { fakeActivities, type Call, type Script } from './fake-activities';
 
-/** A time-skipping server and one worker on fake activities, for one test file. */
-export async function workflowHarness(name: string, workerOptions: { maxCachedWorkflows?: number } = {}) {
-  const taskQueue = `checkout-${name}`;
-  const env: TestWorkflowEnvironment = await createTimeSkippingEnv();
+/**
+ * One worker on fake activities, for one test file: on the time-skipping server (timers of days
+ * pass at once), or on the shared dev server (`server: 'dev'`, for load the test server is not
+ * built for).
+ */
+export async function workflowHarness(name: string, workerOptions: { maxCachedWorkflows?: number; server?: 'dev' } = {}) {
+  const { server, ...options } = workerOptions;
+  const taskQueue = `checkout-${name}-${process.pid}-${Date.now().toString(36)}`;
+  const env: TestWorkflowEnvironment =
+    server === 'dev'
+      ? await TestWorkflowEnvironment.createFromExistingServer({ address: testServers().temporalAddress, namespace: testServers().namespace })
+      : await createTimeSkippingEnv();
   const scripts = new Map<string, Script>();
   const calls = new Map<string, Call[]>();
   const worker = await Worker.create({
@@ -19,7 +27,7 @@ export async function workflowHarness(name: string, workerOptions: { maxCachedWo
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: fakeActivities(scripts, calls),
-    ...workerOptions,
+    ...options,
   });
   const running = worker.run();
   let seq = 0;

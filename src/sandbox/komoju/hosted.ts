@@ -11,6 +11,13 @@ function page(ctx: SandboxContext, req: Request, session: SessionDoc, extra: Par
   return renderSessionPage({ session, base: req.baseUrl, expired: sessionExpired(session, ctx.now()), ...extra });
 }
 
+/** Where a completed konbini session's slip is shown (undefined for other sessions). */
+async function slipUrlOf(ctx: SandboxContext, session: SessionDoc): Promise<string | undefined> {
+  if (session.status !== 'completed') return undefined;
+  const details = (await ctx.store.paymentOf(session))?.payment_details as { type?: string; instructions_url?: unknown } | undefined;
+  return details?.type === 'konbini' && typeof details.instructions_url === 'string' ? details.instructions_url : undefined;
+}
+
 type CardCheck = { card: KomojuCardDetails } | { error: string; status: number };
 
 export function checkCard(form: Record<string, unknown>, now: Date): CardCheck {
@@ -48,7 +55,7 @@ export function hostedRoutes(ctx: SandboxContext): Router {
     if (!session) return sendPage(res, 404, renderNotFound());
     const deadlineSeconds = parseDeadlineSeconds(req.query.deadline_seconds);
     if (deadlineSeconds === null) return sendPage(res, 400, page(ctx, req, session, { error: DEADLINE_ERROR }));
-    sendPage(res, 200, page(ctx, req, session, { deadlineSeconds }));
+    sendPage(res, 200, page(ctx, req, session, { deadlineSeconds, slipUrl: await slipUrlOf(ctx, session) }));
   });
 
   router.post('/sessions/:id/pay', form, async (req, res) => {

@@ -41,8 +41,9 @@ export function operatorRoutes(ctx: SandboxContext): Router {
     ]);
     if (!wantsJson(req)) return sendPage(res, 200, renderIndex(req.baseUrl, sessions, payments));
     const now = ctx.now();
+    const byId = new Map(payments.map((p) => [p._id, p]));
     res.set('Cache-Control', 'no-store').json({
-      sessions: sessions.map((s) => toWireSession(s, null, now)),
+      sessions: sessions.map((s) => toWireSession(s, (s.payment_id && byId.get(s.payment_id)) || null, now)),
       payments: payments.map(toWirePayment),
     });
   });

@@ -20,6 +20,8 @@ export interface PageView {
   form?: { name?: string; expiry?: string; store?: string; email?: string };
   /** Sandbox-only konbini deadline override (`?deadline_seconds=`), carried in the form. */
   deadlineSeconds?: number;
+  /** A completed konbini session is not paid yet: it has a slip to show instead. */
+  slipUrl?: string;
 }
 
 const PAGE_HEADERS = {
@@ -46,6 +48,7 @@ const TEXT = {
     konbini: 'Pay at a convenience store', email: 'Email (for the payment slip)', issue: 'Issue payment slip',
     konbiniNote: 'You pay in cash at the store before the deadline (3 days). In the sandbox the operator page plays the store.',
     deadlineOverride: 'Sandbox: the slip will expire {n} s after it is issued.',
+    slipIssued: 'A payment slip has been issued for this session.', slip: 'How to pay at the store',
   },
   ja: {
     title: 'お支払い', test: 'サンドボックス：実際の決済は行われません', amount: '金額', order: '注文番号',
@@ -58,6 +61,7 @@ const TEXT = {
     konbini: 'コンビニ払い', email: 'メールアドレス（払込票の送付先）', issue: '払込票を発行',
     konbiniNote: 'お支払い期限（3日後）までに店頭で現金でお支払いください。サンドボックスでは運営者ページが店舗の役を務めます。',
     deadlineOverride: 'サンドボックス：払込票は発行から {n} 秒後に期限切れになります。',
+    slipIssued: 'このセッションの払込票は発行済みです。', slip: 'お支払い方法',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -87,7 +91,9 @@ export function renderSessionPage(view: PageView): string {
   const t = TEXT[lang];
   const action = `${view.base}/sessions/${encodeURIComponent(session._id)}`;
   let body: string;
-  if (session.status === 'completed') body = notice('completed', t.completed, returnUrlFor(session), t.back);
+  if (session.status === 'completed' && view.slipUrl) {
+    body = `${notice('completed', t.slipIssued, returnUrlFor(session), t.back)}<p><a href="${escapeHtml(view.slipUrl)}">${t.slip}</a></p>`;
+  } else if (session.status === 'completed') body = notice('completed', t.completed, returnUrlFor(session), t.back);
   else if (session.status === 'cancelled') body = notice('cancelled', t.cancelled, returnUrlFor(session), t.back);
   else if (view.expired) body = notice('expired', t.expiredText, returnUrlFor(session), t.back);
   else body = `${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : ''}${methods(view, action, t)}
