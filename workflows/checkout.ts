@@ -101,7 +101,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutOutcome> {
 
   /**
    * Waits for a decisive event. Until a payment exists the customer has CHECKOUT_TIMEOUT; once a
-   * slip is issued, the provider's deadline plus KONBINI_GRACE, never less.
+   * slip is issued, the provider's deadline plus KONBINI_GRACE (longer or shorter).
    */
   async function awaitPayment(): Promise<Decision> {
     let giveUpAt = Date.now() + input.checkoutTimeoutMs;
@@ -125,7 +125,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutOutcome> {
         if (payment.status === 'captured') return { kind: 'paid', payment };
         if (payment.status === 'authorized' && payment.konbini?.deadline) {
           await order.awaitPaymentAt(payment);
-          giveUpAt = Math.max(giveUpAt, order.state.paymentDeadline! + input.konbiniGraceMs);
+          giveUpAt = order.state.paymentDeadline! + input.konbiniGraceMs;
         }
         continue; // not (yet) paid according to the provider: keep waiting
       }

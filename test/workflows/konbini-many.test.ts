@@ -4,8 +4,8 @@ import { authorizedSignal, capturedSignal } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
 import { workflowHarness, type WorkflowHarness } from './harness';
 
-const COUNT = 1000;
-const DEADLINE_MS = 150_000;
+const COUNT = Number(process.env.KONBINI_MANY ?? 1000);
+const DEADLINE_MS = Number(process.env.KONBINI_MANY_DEADLINE_MS ?? 150_000);
 let h: WorkflowHarness;
 
 // On the real dev server (the time-skipping server is not built for this load), with slips due
