@@ -26,8 +26,11 @@ export async function settleLatePayment(orderId: string): Promise<CheckoutOutcom
   while (await condition(() => inbox.waiting, '1 minute')) {
     const received = inbox.next()!;
     if (received.kind !== 'captured' || settled(order)) continue;
-    const payment = await order.lookup(received.event.paymentId);
-    if (payment.status !== 'captured') continue;
+    const payment = await order.lookup(received.event.paymentId).catch((err) => {
+      if (businessFailureType(err) !== 'ProviderRejected') throw err;
+      return undefined; // the provider knows no such payment: nothing arrived
+    });
+    if (payment?.status !== 'captured') continue;
     outcome = await settle(order, payment);
   }
   await condition(allHandlersFinished);

@@ -1,6 +1,7 @@
 import type { MongoClient } from 'mongodb';
 import { collections, connectMongo } from '../../src/db/mongo';
 import { signKomoju } from '../../src/providers/komoju/signature';
+import { connectTemporal } from '../../src/temporal/client';
 import { eventually, http, startService, type TestService } from '../support/service';
 import { testServers } from '../support/servers';
 
@@ -87,4 +88,31 @@ test('the webhook alone completes a paid order (customer never returns); repeats
   expect((await http('GET', `${service.url}/checkouts/wh-1`)).json.status).toBe('completed');
   const mails = await eventually(() => service.smtp.list(), (list) => list.length >= 1);
   expect(mails.filter((m) => m.to.includes('ren@example.com'))).toHaveLength(1);
+});
+
+test('a capture for a checkout that already closed is not dropped: it starts a settlement under the same workflow id', async () => {
+  const opened = await http('POST', `${service.url}/checkouts`, {
+    orderId: 'wh-late',
+    eventId: 'club',
+    items: [{ ticketTypeId: 'floor', quantity: 1 }],
+    customer: { email: 'sora@example.com', name: 'Sora', locale: 'en' },
+    payment: { provider: 'komoju', method: 'credit_card' },
+  });
+  expect(opened.status).toBe(201);
+  expect((await http('POST', `${service.url}/checkouts/wh-late/cancel`)).status).toBe(202);
+  await eventually(() => http('GET', `${service.url}/checkouts/wh-late`), (res) => res.json?.status === 'cancelled');
+
+  // KOMOJU knows no such payment, so the settlement finds nothing to settle and the order stays cancelled.
+  const raw = envelope('evt_late_capture', 'payment.captured', 'wh-late', 'pay_unknown');
+  expect((await deliver(raw, signKomoju(raw, secret()))).status).toBe(200);
+  expect(await inbox().findOne({ _id: 'komoju:evt_late_capture' })).toMatchObject({ state: 'signalled' });
+  const temporal = await connectTemporal(testServers().temporalAddress, 'default');
+  try {
+    const handle = temporal.workflow.getHandle('checkout-wh-late');
+    expect((await handle.describe()).type).toBe('settleLatePayment');
+    expect(await handle.result()).toEqual({ status: 'cancelled', reason: 'nothing to settle' });
+  } finally {
+    await temporal.connection.close();
+  }
+  expect((await http('GET', `${service.url}/checkouts/wh-late`)).json.status).toBe('cancelled');
 });
