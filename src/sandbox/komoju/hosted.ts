@@ -3,7 +3,7 @@ import type { KomojuCardDetails } from '../../providers/komoju/types';
 import { sandboxRoot, type SandboxContext } from './context';
 import { defaultDeadline, konbiniPayment, konbiniStore, MAX_DEADLINE_SECONDS, parseDeadlineSeconds } from './konbini';
 import { renderNotFound, renderSessionPage, returnUrlFor, sendPage, TEST_CARDS, type PageView } from './page';
-import { newId, type PaymentDoc, sessionExpired, type SessionDoc, toWirePayment } from './store';
+import { paymentFor, sessionExpired, type SessionDoc, toWirePayment } from './store';
 
 /** The customer-facing hosted page: `GET /sessions/:id`, `POST /sessions/:id/pay|konbini|cancel`. */
 
@@ -73,22 +73,7 @@ export function hostedRoutes(ctx: SandboxContext): Router {
       const keep = { name: String(body.name ?? ''), expiry: String(body.expiry ?? '') };
       return sendPage(res, checked.status, page(ctx, req, session, { error: checked.error, form: keep }));
     }
-    const payment: PaymentDoc = {
-      _id: newId(),
-      status: 'captured',
-      amount: session.amount,
-      currency: session.currency,
-      external_order_num: session.external_order_num,
-      payment_deadline: null,
-      payment_details: checked.card,
-      captured_at: now,
-      cancelled_at: null,
-      created_at: now,
-      amount_refunded: 0,
-      refunds: [],
-      session: session._id,
-      metadata: session.metadata,
-    };
+    const payment = paymentFor(session, now, { status: 'captured', payment_details: checked.card, payment_deadline: null, captured_at: now });
     const claimed = await ctx.store.claimSession(session._id, payment, now);
     if (!claimed) {
       // Lost a race (double click, expiry): whatever happened first stands.

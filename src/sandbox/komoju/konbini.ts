@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { KomojuKonbiniDetails, KomojuKonbiniStore } from '../../providers/komoju/types';
 import type { SandboxContext } from './context';
-import { newId, type PaymentDoc, type SessionDoc, toWirePayment } from './store';
+import { newId, paymentFor, type PaymentDoc, type SessionDoc, toWirePayment } from './store';
 
 /**
  * Konbini (convenience-store) payments as KOMOJU does them: the customer picks a store, gets a
@@ -75,22 +75,7 @@ export function konbiniPayment(
     receipt: digits(13),
     instructions_url: `${sandboxRoot}/payments/${id}/instructions`,
   };
-  return {
-    _id: id,
-    status: 'authorized',
-    amount: session.amount,
-    currency: session.currency,
-    external_order_num: session.external_order_num,
-    payment_deadline: deadline,
-    payment_details: details,
-    captured_at: null,
-    cancelled_at: null,
-    created_at: now,
-    amount_refunded: 0,
-    refunds: [],
-    session: session._id,
-    metadata: session.metadata,
-  };
+  return paymentFor(session, now, { _id: id, status: 'authorized', payment_details: details, payment_deadline: deadline, captured_at: null });
 }
 
 function overdue(payment: PaymentDoc, now: Date): boolean {

@@ -63,6 +63,27 @@ export interface PaymentDoc {
   metadata: Record<string, string>;
 }
 
+/** A new payment for what the session sells; the caller says how it was paid and where it stands. */
+export function paymentFor(
+  session: SessionDoc,
+  now: Date,
+  fields: Pick<PaymentDoc, 'status' | 'payment_details' | 'payment_deadline' | 'captured_at'> & { _id?: string },
+): PaymentDoc {
+  return {
+    _id: fields._id ?? newId(),
+    amount: session.amount,
+    currency: session.currency,
+    external_order_num: session.external_order_num,
+    cancelled_at: null,
+    created_at: now,
+    amount_refunded: 0,
+    refunds: [],
+    session: session._id,
+    metadata: session.metadata,
+    ...fields,
+  };
+}
+
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** KOMOJU-looking ids: 25 characters of [0-9a-z]. */
