@@ -5,6 +5,7 @@ import type { ActivityDeps } from '../../activities/deps';
 import { collections } from '../../src/db/mongo';
 import type { CheckoutInput } from '../../src/domain/checkout';
 import type { Mailer, OutgoingMail } from '../../src/mail/mailer';
+import { checkoutInput } from '../support/fixtures';
 import { freshDb, testServers } from '../support/servers';
 
 let db: Db;
@@ -20,19 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => drop());
 
-const input = (orderId: string): CheckoutInput => ({
-  orderId,
-  requestHash: 'h',
-  eventId: 'e',
-  eventTitle: 'E',
-  items: [{ ticketTypeId: 'general', quantity: 1, name: 'General', unitPrice: 1000 }],
-  amount: 1000,
-  currency: 'JPY',
-  customer: { email: 'buyer@example.com', name: 'Buyer', locale: 'ja' },
-  payment: { provider: 'komoju', method: 'credit_card' },
-  checkoutTimeoutMs: 60_000,
-  konbiniGraceMs: 60_000,
-});
+const input = (orderId: string): CheckoutInput =>
+  checkoutInput(orderId, {
+    requestHash: 'h',
+    items: [{ ticketTypeId: 'general', quantity: 1, name: 'General', unitPrice: 1000 }],
+    amount: 1000,
+    customer: { email: 'buyer@example.com', name: 'Buyer', locale: 'ja' },
+  });
 
 test('recording an order twice keeps the first record', async () => {
   await activities.recordOrder({ input: input('rec'), at: '2026-01-01T00:00:00.000Z' });

@@ -2,7 +2,8 @@ import type { KomojuKonbiniDetails, KomojuPayment } from '../../src/providers/ko
 import { ProviderError, type SessionRequest } from '../../src/providers/types';
 import { COLLECTIONS, KONBINI_STORES, komojuSandbox } from '../../src/sandbox/komoju';
 import { defaultDeadline, formatJst, parseDeadlineSeconds } from '../../src/sandbox/komoju/konbini';
-import { eventually, form, type Harness, SECRET_KEY, startHarness, WEBHOOK_SECRET } from './komoju-sandbox-harness';
+import { eventually } from '../support/eventually';
+import { form, type Harness, SECRET_KEY, startHarness, WEBHOOK_SECRET } from './komoju-sandbox-harness';
 
 // ---------------------------------------------------------------- deadline rules (pure)
 
@@ -213,10 +214,7 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
 
   it('expires by itself once the deadline has passed (on read), webhook once', async () => {
     const { session, payment } = await issue('order-auto', { store: 'seicomart', deadline_seconds: '1' });
-    const expired = await eventually(async () => {
-      const state = await h.provider.lookupPayment(payment.id);
-      return state.status === 'expired' ? state : undefined;
-    }, 5000, 100);
+    const expired = await eventually(() => h.provider.lookupPayment(payment.id), (state) => state.status === 'expired', 5000);
     expect(expired).toMatchObject({ paymentId: payment.id, konbini: { store: 'seicomart' } });
     expect((await h.provider.lookupSession(session.reference)).status).toBe('expired');
     await h.sandbox.drain();
@@ -239,7 +237,7 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
     const { payment } = await issue('order-sweep', { store: 'lawson', deadline_seconds: '1' });
     const sweeper = komojuSandbox({ db: h.db, secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, webhookUrl: h.webhookUrl, expirySweepMs: 100 });
     try {
-      await eventually(() => (types(payment.id).includes('payment.expired') ? true : undefined), 5000, 50);
+      await eventually(async () => types(payment.id), (seen) => seen.includes('payment.expired'), 5000);
     } finally {
       await sweeper.close();
     }

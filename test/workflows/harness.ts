@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { CheckoutInput } from '../../src/domain/checkout';
+import { checkoutInput } from '../support/fixtures';
 import { checkoutWorkflowId } from '../../src/temporal/ids';
 import { checkout } from '../../workflows/checkout';
 import { openCheckoutUpdate } from '../../workflows/messages';
@@ -35,19 +36,7 @@ export async function workflowHarness(name: string, workerOptions: { maxCachedWo
   const input = (script: Script = {}, method = 'credit_card'): CheckoutInput => {
     const orderId = `${name}-${++seq}`;
     scripts.set(orderId, script);
-    return {
-      orderId,
-      requestHash: 'hash-1',
-      eventId: 'concert',
-      eventTitle: 'Concert',
-      items: [{ ticketTypeId: 'general', quantity: 2, name: 'General', unitPrice: 1500 }],
-      amount: 3000,
-      currency: 'JPY',
-      customer: { email: 'a@example.com', name: 'A', locale: 'en' },
-      payment: { provider: 'komoju', method },
-      checkoutTimeoutMs: 30 * 60_000,
-      konbiniGraceMs: 3_600_000,
-    };
+    return checkoutInput(orderId, { payment: { provider: 'komoju', method } });
   };
   const of = (orderId: string) => calls.get(orderId) ?? [];
 
