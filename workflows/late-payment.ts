@@ -23,7 +23,9 @@ export async function settleLatePayment(orderId: string): Promise<CheckoutOutcom
   setHandler(statusQuery, () => order.state.view);
 
   let outcome: CheckoutOutcome = { status: snapshot.status, reason: 'nothing to settle' };
-  while (await condition(() => inbox.waiting, '1 minute')) {
+  // Signal-with-start delivers the event with the start; whatever else arrived meanwhile is
+  // handled too. A later event starts a run of its own.
+  while (inbox.waiting) {
     const received = inbox.next()!;
     if (received.kind !== 'captured' || settled(order)) continue;
     const payment = await order.lookup(received.event.paymentId).catch((err) => {
