@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { CheckoutInput, HistoryEntry, OrderStatus, Ticket } from '../src/domain/checkout';
 import { STATUS_CODE, predecessorsOf } from '../src/domain/checkout';
 import type { OrderDoc } from '../src/db/schema';
-import { checkoutWorkflowId } from '../src/temporal/ids';
+import { checkoutWorkflowId } from '../src/temporal/messages';
 import type { ActivityDeps } from './deps';
 
 export interface MoveOrder {

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CheckoutItem, PricedItem } from '../src/domain/checkout';
 import { inventoryId } from '../src/db/schema';
-import { SOLD_OUT } from '../workflows/messages';
+import { SOLD_OUT } from '../src/temporal/messages';
 import type { ActivityDeps } from './deps';
 
 export interface SeatsRequest {

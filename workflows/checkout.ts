@@ -6,9 +6,9 @@
 import { ApplicationFailure, allHandlersFinished, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { CheckoutInput, OpenedCheckout } from '../src/domain/checkout';
 import type { ProviderPayment } from '../src/providers/types';
-import { checkoutWorkflowId } from '../src/temporal/ids';
+import { checkoutWorkflowId } from '../src/temporal/messages';
 import { PaymentInbox } from './inbox';
-import { openCheckoutUpdate, paymentSignals, statusQuery, IDEMPOTENCY_CONFLICT, type PaymentEventKind } from './messages';
+import { openCheckoutUpdate, paymentSignals, statusQuery, IDEMPOTENCY_CONFLICT, type PaymentEventKind } from '../src/temporal/messages';
 import { businessFailure, Order, type CheckoutOutcome } from './order';
 import { provider, store } from './proxies';
 import { Compensations } from './saga';

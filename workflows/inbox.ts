@@ -1,5 +1,5 @@
 /** Payment events waiting to be handled, in arrival order, each provider event id once. */
-import type { PaymentEvent, PaymentEventKind } from './messages';
+import type { PaymentEvent, PaymentEventKind } from '../src/temporal/messages';
 
 export interface ReceivedEvent {
   kind: PaymentEventKind;

@@ -8,7 +8,7 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import type { ProviderPayment } from '../src/providers/types';
 import { PaymentInbox } from './inbox';
-import { paymentSignals, statusQuery, type PaymentEventKind } from './messages';
+import { paymentSignals, statusQuery, type PaymentEventKind } from '../src/temporal/messages';
 import { businessFailureType, Order, type CheckoutOutcome } from './order';
 import { store } from './proxies';
 import { Compensations } from './saga';

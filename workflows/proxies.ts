@@ -1,24 +1,31 @@
 /**
- * The activities as the workflows see them: one proxy per timeout profile. Transient failures
- * retry without limit (operators see the attempts in the UI); only business failures end a
- * step for good.
+ * The activities as the workflows see them: one proxy per group, each typed as that group only
+ * (so `provider.holdSeats` does not compile), with the group's timeouts. Transient failures
+ * retry (operators see the attempts in the UI); business failures end a step for good.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { CheckoutActivities } from '../activities';
+import type { EmailActivities, PaymentActivities, StoreActivities } from '../activities';
+import { BUSINESS_FAILURES } from '../src/temporal/messages';
 
-const BUSINESS_FAILURES = ['SoldOut', 'NoHold', 'ProviderRejected', 'ProviderMissing', 'OrderNotFound', 'PaymentMismatch'];
+const nonRetryableErrorTypes = [...BUSINESS_FAILURES];
 
-export const store = proxyActivities<CheckoutActivities>({
+export const store = proxyActivities<StoreActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: BUSINESS_FAILURES },
+  retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes },
 });
 
-export const provider = proxyActivities<CheckoutActivities>({
+export const provider = proxyActivities<PaymentActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '2s', maximumInterval: '2m', nonRetryableErrorTypes: BUSINESS_FAILURES },
+  retry: { initialInterval: '2s', maximumInterval: '2m', nonRetryableErrorTypes },
 });
 
-export const mail = proxyActivities<CheckoutActivities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '5s', maximumInterval: '5m', nonRetryableErrorTypes: BUSINESS_FAILURES },
+/**
+ * An attempt heartbeats while the SMTP server is still answering, and nodemailer's own
+ * timeouts end it well before `startToCloseTimeout`, so a retry never overlaps a send still in
+ * progress (which would deliver the mail twice).
+ */
+export const mail = proxyActivities<EmailActivities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '20s',
+  retry: { initialInterval: '2s', maximumInterval: '30s', nonRetryableErrorTypes },
 });

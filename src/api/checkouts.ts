@@ -10,8 +10,8 @@ import { verifyWithProvider } from '../checkout/verify';
 import { CreateCheckout, newOrderId, orderView, priceItems, requestHash } from '../checkout/request';
 import type { PaymentProvider } from '../providers/types';
 import type { Checkouts } from '../temporal/client';
-import { checkoutWorkflowId } from '../temporal/ids';
-import { IDEMPOTENCY_CONFLICT, SOLD_OUT } from '../../workflows/messages';
+import { checkoutWorkflowId } from '../temporal/messages';
+import { IDEMPOTENCY_CONFLICT, SOLD_OUT } from '../temporal/messages';
 import { HttpError, notFound, parseBody } from './errors';
 import { loadEvent } from './events';
 

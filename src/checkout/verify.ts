@@ -1,6 +1,6 @@
 import type { PaymentProvider, ProviderPayment } from '../providers/types';
 import type { Checkouts } from '../temporal/client';
-import type { PaymentEvent, PaymentEventKind } from '../../workflows/messages';
+import type { PaymentEvent, PaymentEventKind } from '../temporal/messages';
 
 const KIND_FOR_STATUS: Partial<Record<ProviderPayment['status'], PaymentEventKind>> = {
   captured: 'captured',

@@ -2,8 +2,8 @@ import { Client, Connection, WorkflowNotFoundError, WithStartWorkflowOperation }
 import type { CheckoutInput } from '../domain/checkout';
 import type { checkout } from '../../workflows/checkout';
 import type { settleLatePayment } from '../../workflows/late-payment';
-import { openCheckoutUpdate, paymentSignals, type OpenedCheckoutReply, type PaymentEvent, type PaymentEventKind } from '../../workflows/messages';
-import { checkoutWorkflowId } from './ids';
+import { openCheckoutUpdate, paymentSignals, type OpenedCheckoutReply, type PaymentEvent, type PaymentEventKind } from './messages';
+import { checkoutWorkflowId } from './messages';
 
 export async function connectTemporal(address: string, namespace: string): Promise<Client> {
   const connection = await Connection.connect({ address });

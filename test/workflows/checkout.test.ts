@@ -1,8 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { checkoutWorkflowId } from '../../src/temporal/ids';
+import { checkoutWorkflowId } from '../../src/temporal/messages';
 import { checkout } from '../../workflows/checkout';
-import { capturedSignal, cancelledSignal, openCheckoutUpdate, statusQuery, authorizedSignal } from '../../workflows/messages';
+import { capturedSignal, cancelledSignal, openCheckoutUpdate, statusQuery, authorizedSignal } from '../../src/temporal/messages';
 import type { Script } from './fake-activities';
 import { workflowHarness, type WorkflowHarness } from './harness';
 

@@ -1,6 +1,6 @@
-import { checkoutWorkflowId } from '../../src/temporal/ids';
+import { checkoutWorkflowId } from '../../src/temporal/messages';
 import { checkout } from '../../workflows/checkout';
-import { authorizedSignal, capturedSignal } from '../../workflows/messages';
+import { authorizedSignal, capturedSignal } from '../../src/temporal/messages';
 import { eventually } from '../support/eventually';
 import { workflowHarness, type WorkflowHarness } from './harness';
 

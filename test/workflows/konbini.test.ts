@@ -1,7 +1,7 @@
-import { checkoutWorkflowId } from '../../src/temporal/ids';
+import { checkoutWorkflowId } from '../../src/temporal/messages';
 import type { ProviderPayment } from '../../src/providers/types';
 import { settleLatePayment } from '../../workflows/late-payment';
-import { authorizedSignal, cancelledSignal, capturedSignal, expiredSignal, statusQuery } from '../../workflows/messages';
+import { authorizedSignal, cancelledSignal, capturedSignal, expiredSignal, statusQuery } from '../../src/temporal/messages';
 import { workflowHarness, type WorkflowHarness } from './harness';
 
 const DAY = 86_400_000;

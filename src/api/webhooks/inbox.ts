@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../../db/mongo';
 import type { InboxDoc } from '../../db/schema';
 import type { Checkouts } from '../../temporal/client';
-import type { PaymentEvent, PaymentEventKind } from '../../../workflows/messages';
+import type { PaymentEvent, PaymentEventKind } from '../../temporal/messages';
 
 export interface RoutedEvent {
   kind: PaymentEventKind;

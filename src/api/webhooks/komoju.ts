@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import type { Store } from '../../db/mongo';
 import type { InboxDoc } from '../../db/schema';
 import { verifyKomojuSignature } from '../../providers/komoju/signature';
-import type { PaymentEventKind } from '../../../workflows/messages';
+import type { PaymentEventKind } from '../../temporal/messages';
 import { HttpError } from '../errors';
 import type { RoutedEvent, WebhookInbox } from './inbox';
 

@@ -1,0 +1,72 @@
+/**
+ * The vocabulary every process shares about a checkout workflow, defined once and imported
+ * downward by the workflows, the activities, the worker and the API: workflow ids, the
+ * messages a checkout understands, and the failure types that end a step for good.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CheckoutView, OpenedCheckout } from '../domain/checkout';
+
+// ── Workflow ids: built from business ids here and nowhere else ──────────────────────────
+export const CHECKOUT_WORKFLOW_PREFIX = 'checkout-';
+
+export function checkoutWorkflowId(orderId: string): string {
+  return `${CHECKOUT_WORKFLOW_PREFIX}${orderId}`;
+}
+
+export function orderIdFromWorkflowId(workflowId: string): string | null {
+  return workflowId.startsWith(CHECKOUT_WORKFLOW_PREFIX) ? workflowId.slice(CHECKOUT_WORKFLOW_PREFIX.length) : null;
+}
+
+// ── Signals: external events, each carrying the provider's event id so repeats are recognised ──
+export interface PaymentEvent {
+  /** Provider event id (webhook), or a key derived from what was verified (return, operator). */
+  eventId: string;
+  /** Where the event came from, for the order's history. */
+  source: 'webhook' | 'return' | 'api' | 'admin' | 'reconcile';
+  paymentId?: string;
+  reason?: string;
+}
+
+export type PaymentEventKind = 'captured' | 'authorized' | 'expired' | 'cancelled' | 'signed' | 'refunded';
+
+export const paymentSignals: Record<PaymentEventKind, ReturnType<typeof defineSignal<[PaymentEvent]>>> = {
+  captured: defineSignal<[PaymentEvent]>('captured'),
+  authorized: defineSignal<[PaymentEvent]>('authorized'),
+  expired: defineSignal<[PaymentEvent]>('expired'),
+  cancelled: defineSignal<[PaymentEvent]>('cancelled'),
+  signed: defineSignal<[PaymentEvent]>('signed'),
+  refunded: defineSignal<[PaymentEvent]>('refunded'),
+};
+export const capturedSignal = paymentSignals.captured;
+export const authorizedSignal = paymentSignals.authorized;
+export const expiredSignal = paymentSignals.expired;
+export const cancelledSignal = paymentSignals.cancelled;
+export const signedSignal = paymentSignals.signed;
+export const refundedSignal = paymentSignals.refunded;
+
+/** The same shape as `GET /checkouts/{orderId}`. */
+export const statusQuery = defineQuery<CheckoutView>('status');
+
+/**
+ * Sent with start (update-with-start): answers once the provider's page exists, so the API can
+ * hand the next action back synchronously. The argument is the request's hash, which makes a
+ * repeated `POST /checkouts` with the same order id idempotent.
+ */
+export const openCheckoutUpdate = defineUpdate<OpenedCheckoutReply, [string]>('openCheckout');
+
+/** `repeated` tells the API whether this request started the checkout (201) or repeated it (200). */
+export type OpenedCheckoutReply = OpenedCheckout & { repeated: boolean };
+
+// ── Failure types: the business "no"s that end a step for good (never retried) ─────────────
+export const SOLD_OUT = 'SoldOut';
+export const NO_HOLD = 'NoHold';
+export const PROVIDER_REJECTED = 'ProviderRejected';
+export const PROVIDER_MISSING = 'ProviderMissing';
+export const PROVIDER_UNAVAILABLE = 'ProviderUnavailable';
+export const ORDER_NOT_FOUND = 'OrderNotFound';
+export const PAYMENT_MISMATCH = 'PaymentMismatch';
+export const IDEMPOTENCY_CONFLICT = 'IdempotencyConflict';
+export const CHECKOUT_CANCELLED = 'CheckoutCancelled';
+
+/** What activities may throw that no retry can change. */
+export const BUSINESS_FAILURES = [SOLD_OUT, NO_HOLD, PROVIDER_REJECTED, PROVIDER_MISSING, ORDER_NOT_FOUND, PAYMENT_MISMATCH] as const;
