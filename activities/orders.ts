@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { CheckoutInput, HistoryEntry, OrderStatus, Ticket } from '../src/domain/checkout';
+import type { CheckoutInput, HistoryEntry, OrderStatus, PaymentView, Ticket } from '../src/domain/checkout';
 import { STATUS_CODE, predecessorsOf } from '../src/domain/checkout';
-import type { OrderDoc } from '../src/db/schema';
-import { checkoutWorkflowId } from '../src/temporal/messages';
+import type { InboxState } from '../src/db/schema';
+import { checkoutWorkflowId, ORDER_NOT_FOUND } from '../src/temporal/messages';
 import type { ActivityDeps } from './deps';
 
 export interface MoveOrder {
@@ -14,7 +14,8 @@ export interface MoveOrder {
   tickets?: Ticket[];
 }
 
-export type PaymentPatch = Partial<Pick<OrderDoc['payment'], 'reference' | 'paymentId' | 'status' | 'redirectUrl' | 'expiresAt' | 'konbini'>>;
+/** Fields of the order's payment to set; `null` clears one (a pending state that ended). */
+export type PaymentPatch = { [key in keyof PaymentView]?: PaymentView[key] | null } & { paymentId?: string | null; [pendingKind: string]: unknown };
 
 /** What a later workflow run needs to pick an order up again. */
 export interface CheckoutSnapshot {
@@ -29,7 +30,7 @@ export function createOrderActivities({ store }: ActivityDeps) {
   return {
     async loadCheckout({ orderId }: { orderId: string }): Promise<CheckoutSnapshot> {
       const order = await store.orders.findOne({ _id: orderId });
-      if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} not found`, 'OrderNotFound');
+      if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} not found`, ORDER_NOT_FOUND);
       const { provider, method, flow } = order.payment;
       return {
         input: {
@@ -43,7 +44,7 @@ export function createOrderActivities({ store }: ActivityDeps) {
           customer: order.customer,
           payment: { provider, method, ...(flow ? { flow } : {}) },
           checkoutTimeoutMs: 0,
-          konbiniGraceMs: 0,
+          clientSecret: order.clientSecret,
         },
         status: order.status,
         history: order.history,
@@ -67,7 +68,8 @@ export function createOrderActivities({ store }: ActivityDeps) {
             amount: input.amount,
             currency: input.currency,
             customer: input.customer,
-            payment: { ...input.payment, reference: null, paymentId: null, status: 'pending' },
+            clientSecret: input.clientSecret,
+            payment: { ...input.payment, reference: null, paymentId: null, status: 'open' },
             status: 'pending',
             statusCode: STATUS_CODE.pending,
             history: [entry],
@@ -93,8 +95,22 @@ export function createOrderActivities({ store }: ActivityDeps) {
     },
 
     async recordPayment({ orderId, patch }: { orderId: string; patch: PaymentPatch }): Promise<void> {
-      const set = Object.fromEntries(Object.entries(patch).map(([key, value]) => [`payment.${key}`, value]));
+      const set = Object.fromEntries(Object.entries(patch).map(([key, value]) => [`payment.${key}`, value ?? null]));
       await store.orders.updateOne({ _id: orderId }, { $set: set });
+    },
+
+    /**
+     * Keeps for operators what the checkout could not use: an event whose payment belongs to
+     * another order, or one the provider would not confirm (retried by the relay later).
+     */
+    async noteEvent({ orderId, eventId, state, note, at }: { orderId: string; eventId?: string; state: Extract<InboxState, 'mismatched' | 'refused'>; note: string; at: string }): Promise<void> {
+      if (state === 'refused') await store.orders.updateOne({ _id: orderId }, { $set: { 'payment.lastRefusal': { at, message: note } } });
+      if (!eventId) return;
+      const retry = state === 'refused' ? { dueAt: new Date(Date.parse(at) + REFUSED_RETRY_MS) } : {};
+      await store.inbox.updateOne({ _id: eventId }, { $set: { state, note, ...retry } });
     },
   };
 }
+
+/** A refused event is offered to its checkout again after this long (the provider may answer then). */
+export const REFUSED_RETRY_MS = 10 * 60_000;

@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   CHECKOUT_TIMEOUT: duration.default(30 * 60_000),
   KONBINI_GRACE: duration.default(60 * 60_000),
   ADMIN_TOKEN: z.string().min(8).optional(),
+  API_TOKEN: z.string().min(16).optional(),
   DATA_DIR: z.string().min(1).default('./var'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -51,11 +52,13 @@ export interface Config {
   temporal: { address?: string; namespace: string; taskQueue: string };
   mongo: { uri?: string; db: string };
   smtp: { url?: string; from: string };
-  komoju: { apiUrl: string; secretKey: string; webhookSecret: string; sandbox: boolean };
+  komoju: { enabled: boolean; sandbox: boolean; apiUrl: string; secretKey: string; webhookSecret: string; konbiniGraceMs: number };
   resurs: { apiUrl?: string; username: string; password: string; callbackSalt: string };
   checkoutTimeoutMs: number;
-  konbiniGraceMs: number;
   adminToken?: string;
+  apiToken?: string;
+  production: boolean;
+  checkoutRateLimit: { max: number; windowMs: number };
   dataDir: string;
   logLevel: string;
 }
@@ -88,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.KOMOJU_WEBHOOK_SECRET,
       // The API serves the sandbox itself when no real KOMOJU is configured (or when pointed at it).
       sandbox: komojuApiUrl.endsWith(KOMOJU_SANDBOX_PATH),
+      enabled: true,
+      konbiniGraceMs: e.KONBINI_GRACE,
     },
     resurs: {
       apiUrl: e.RESURS_API_URL,
@@ -96,8 +101,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callbackSalt: e.RESURS_CALLBACK_SALT,
     },
     checkoutTimeoutMs: e.CHECKOUT_TIMEOUT,
-    konbiniGraceMs: e.KONBINI_GRACE,
     adminToken: e.ADMIN_TOKEN,
+    apiToken: e.API_TOKEN,
+    production: false,
+    checkoutRateLimit: { max: 120, windowMs: 60_000 },
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
   };

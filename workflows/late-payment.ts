@@ -5,38 +5,36 @@
  * the order completes if the seats can still be had, otherwise the money goes back (or, where
  * the provider cannot refund, the order waits for an operator as `refund_required`).
  */
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import type { ProviderPayment } from '../src/providers/types';
+import { SOLD_OUT, statusQuery } from '../src/temporal/messages';
+import { failureOf } from './failures';
 import { PaymentInbox } from './inbox';
-import { paymentSignals, statusQuery, type PaymentEventKind } from '../src/temporal/messages';
-import { businessFailureType, Order, type CheckoutOutcome } from './order';
+import { Order, type CheckoutOutcome } from './order';
+import { ProviderDesk } from './provider-desk';
 import { store } from './proxies';
 import { Compensations } from './saga';
 
 export async function settleLatePayment(orderId: string): Promise<CheckoutOutcome> {
-  const inbox = new PaymentInbox();
-  for (const [kind, signal] of Object.entries(paymentSignals)) setHandler(signal, (event) => void inbox.push(kind as PaymentEventKind, event));
-
+  const events = PaymentInbox.listen();
   const snapshot = await store.loadCheckout({ orderId });
   const order = new Order(snapshot.input);
   order.state.restore(snapshot);
   setHandler(statusQuery, () => order.state.view);
+  const desk = new ProviderDesk(order, events);
 
   let outcome: CheckoutOutcome = { status: snapshot.status, reason: 'nothing to settle' };
   // Signal-with-start delivers the event with the start; whatever else arrived meanwhile is
   // handled too. A later event starts a run of its own.
-  while (inbox.waiting) {
-    const received = inbox.next()!;
+  while (events.waiting) {
+    const received = events.next()!;
     if (received.kind !== 'captured' || settled(order)) continue;
-    const payment = await order.lookup(received.event.paymentId).catch((err) => {
-      if (businessFailureType(err) !== 'ProviderRejected') throw err;
-      return undefined; // the provider knows no such payment: nothing arrived
-    });
+    // The provider must confirm a capture of this order's own payment (else it is noted).
+    const payment = await desk.check(received);
     if (payment?.status !== 'captured') continue;
     outcome = await settle(order, payment);
   }
-  await condition(allHandlersFinished);
-  return outcome;
+  return order.finish(outcome);
 }
 
 /** Completed, refunded or waiting for an operator: a later capture changes nothing. */
@@ -50,10 +48,10 @@ async function settle(order: Order, payment: ProviderPayment): Promise<CheckoutO
   try {
     await store.holdSeats(order.seats);
   } catch (err) {
-    if (businessFailureType(err) !== 'SoldOut') throw err;
+    if (failureOf(err)?.type !== SOLD_OUT) throw err;
     const status = await order.giveMoneyBack(payment);
     await order.moveTo(status, 'paid after the checkout closed, but the seats are gone');
-    await order.send('refund_notice');
+    order.notify('refund_notice');
     return { status, reason: 'late_payment_sold_out' };
   }
   undo.add('releaseSeats', () => store.releaseSeats(order.seats));

@@ -1,11 +1,12 @@
 /**
- * What both checkout workflows do to an order once money is involved: move it forward, mail
- * the customer once, fulfil a paid order, and give the money back when it cannot be fulfilled.
+ * What the checkout workflows do to an order: move it forward, mail the customer once, fulfil a
+ * paid order, give up on an unpaid one, and give the money back when it cannot be fulfilled.
  */
-import { ActivityFailure, ApplicationFailure, log, upsertSearchAttributes } from '@temporalio/workflow';
-import type { EmailKind } from '../activities/email';
-import type { CheckoutInput, OrderStatus, Ticket } from '../src/domain/checkout';
+import { allHandlersFinished, ApplicationFailure, condition, log, upsertSearchAttributes } from '@temporalio/workflow';
+import type { CheckoutInput, EmailKind, OrderStatus, PendingPayment, Ticket } from '../src/domain/checkout';
 import type { ProviderPayment } from '../src/providers/types';
+import { PAYMENT_MISMATCH, PROVIDER_REJECTED } from '../src/temporal/messages';
+import { failureOf } from './failures';
 import { mail, provider, store } from './proxies';
 import { Compensations } from './saga';
 import { CheckoutStatus, PaymentDeadline } from './search-attributes';
@@ -15,6 +16,7 @@ export type CheckoutOutcome = { status: OrderStatus | 'rejected'; reason: string
 
 export class Order {
   readonly state: CheckoutState;
+  private readonly mails: Promise<void>[] = [];
 
   constructor(readonly input: CheckoutInput) {
     this.state = new CheckoutState(input);
@@ -28,6 +30,12 @@ export class Order {
     return { orderId: this.orderId, eventId: this.input.eventId, items: this.input.items };
   }
 
+  /** The provider's own record ties this payment to this order (its order id or our page). */
+  owns(payment: ProviderPayment): boolean {
+    const { orderId, reference } = payment.owner;
+    return orderId === this.orderId || (reference !== null && reference === this.state.reference);
+  }
+
   /** Forward only, in the workflow's view, in the search attributes and in the database. */
   async moveTo(status: OrderStatus, reason: string, tickets?: Ticket[]): Promise<void> {
     if (!this.state.move(status, reason, tickets)) return;
@@ -35,23 +43,32 @@ export class Order {
     await store.moveOrder({ orderId: this.orderId, status, reason, at: this.state.now(), tickets });
   }
 
-  async send(kind: EmailKind): Promise<void> {
-    await mail.sendEmail({ orderId: this.orderId, kind });
+  /** Mails in the background: a slow or absent SMTP server never holds the order up. */
+  notify(kind: EmailKind): void {
+    this.mails.push(
+      mail.sendEmail({ orderId: this.orderId, kind }).then(
+        () => undefined,
+        (err) => log.error('mail could not be sent', { kind, error: String(err) }),
+      ),
+    );
   }
 
-  /** A konbini slip (or any payment with a deadline) was issued: the customer pays later. */
-  async awaitPaymentAt(payment: ProviderPayment): Promise<void> {
+  /** The run ends only once every mail is out and every update has been answered. */
+  async finish(outcome: CheckoutOutcome): Promise<CheckoutOutcome> {
+    await Promise.all(this.mails);
+    await condition(allHandlersFinished);
+    return outcome;
+  }
+
+  /** A payment exists but someone else must act first (a konbini slip, a review). */
+  async awaitPayment(payment: ProviderPayment & { pending: PendingPayment }): Promise<void> {
+    const { kind } = payment.pending;
     this.state.paymentPending(payment);
-    await store.recordPayment({ orderId: this.orderId, patch: { paymentId: payment.paymentId, status: payment.status, konbini: payment.konbini } });
-    if (payment.konbini?.deadline) upsertSearchAttributes([{ key: PaymentDeadline, value: new Date(payment.konbini.deadline) }]);
-    await this.moveTo('awaiting_payment', 'payment slip issued');
-    await this.send('konbini_instructions');
-  }
-
-  /** Asks the provider; a redirect or webhook alone never moves money-related state. */
-  lookup(paymentId?: string | null): Promise<ProviderPayment> {
-    const { reference } = this.state;
-    return provider.lookupPayment({ orderId: this.orderId, provider: this.input.payment.provider, reference: reference ?? '', paymentId: paymentId ?? this.state.paymentId });
+    const view = this.state.view.payment;
+    await store.recordPayment({ orderId: this.orderId, patch: { paymentId: payment.paymentId, status: view.status, pending: view.pending, [kind]: view[kind] } });
+    if (payment.pending.deadline) upsertSearchAttributes([{ key: PaymentDeadline, value: new Date(payment.pending.deadline) }]);
+    await this.moveTo('awaiting_payment', payment.pending.reason);
+    if (payment.pending.notice) this.notify(payment.pending.notice);
   }
 
   /**
@@ -65,20 +82,29 @@ export class Order {
     });
     try {
       assertPaidInFull(payment, this.input);
-      this.state.paid(payment);
-      await store.recordPayment({ orderId: this.orderId, patch: { paymentId: payment.paymentId, status: payment.status } });
+      this.state.paymentMoved(payment);
+      await store.recordPayment({ orderId: this.orderId, patch: { paymentId: payment.paymentId, status: payment.status, pending: null } });
       await store.sellSeats(this.seats);
       const tickets = await store.issueTickets(this.seats);
       await this.moveTo('completed', 'payment captured', tickets);
     } catch (err) {
       log.error('completing a paid checkout failed; giving the money back', { error: String(err) });
       await undo.run();
-      await this.moveTo(refund, `could not complete: ${failureMessage(err)}`);
-      await this.send('refund_notice');
+      await this.moveTo(refund, `could not complete: ${failureOf(err)?.message ?? String(err)}`);
+      this.notify('refund_notice');
       return { status: refund, reason: 'completion_failed' };
     }
-    await this.send('order_confirmation');
+    this.notify('order_confirmation');
     return { status: 'completed', reason: 'paid' };
+  }
+
+  /** Unpaid: whatever was taken is given back (seats, an authorization), and the customer told. */
+  async giveUp(status: 'cancelled' | 'expired', reason: string, undo: Compensations): Promise<CheckoutOutcome> {
+    await undo.run();
+    await this.moveTo(status, reason);
+    if (status === 'expired') this.notify('payment_expired');
+    else if (this.state.customerWasToldOfPendingPayment) this.notify('order_cancelled');
+    return { status, reason };
   }
 
   /** Refunds through the provider; where it cannot (konbini), an operator must. */
@@ -87,14 +113,14 @@ export class Order {
       await provider.refundPayment({
         orderId: this.orderId,
         provider: this.input.payment.provider,
-        reference: this.state.reference ?? '',
-        paymentId: payment.paymentId!,
+        reference: this.state.reference,
+        paymentId: payment.paymentId,
         amount: payment.amount,
         idempotencyKey: `${this.orderId}:refund`,
       });
       return 'refunded';
     } catch (err) {
-      if (businessFailureType(err) !== 'ProviderRejected') throw err;
+      if (failureOf(err)?.type !== PROVIDER_REJECTED) throw err;
       log.warn('provider cannot refund automatically; operator action needed', { orderId: this.orderId });
       return 'refund_required';
     }
@@ -103,20 +129,6 @@ export class Order {
 
 function assertPaidInFull(payment: ProviderPayment, input: CheckoutInput): void {
   if (payment.amount !== input.amount || payment.currency !== input.currency) {
-    throw ApplicationFailure.nonRetryable(`paid ${payment.amount} ${payment.currency}, expected ${input.amount} ${input.currency}`, 'PaymentMismatch');
+    throw ApplicationFailure.nonRetryable(`paid ${payment.amount} ${payment.currency}, expected ${input.amount} ${input.currency}`, PAYMENT_MISMATCH);
   }
-}
-
-/** The business failure inside an activity failure, if any. */
-export function businessFailure(err: unknown): ApplicationFailure | undefined {
-  const inner = err instanceof ActivityFailure ? err.cause : err;
-  return inner instanceof ApplicationFailure ? inner : undefined;
-}
-
-export function businessFailureType(err: unknown): string | undefined {
-  return businessFailure(err)?.type ?? undefined;
-}
-
-function failureMessage(err: unknown): string {
-  return businessFailure(err)?.message ?? String(err);
 }

@@ -3,7 +3,7 @@
  * (so `provider.holdSeats` does not compile), with the group's timeouts. Transient failures
  * retry (operators see the attempts in the UI); business failures end a step for good.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { EmailActivities, PaymentActivities, StoreActivities } from '../activities';
 import { BUSINESS_FAILURES } from '../src/temporal/messages';
 
@@ -14,10 +14,24 @@ export const store = proxyActivities<StoreActivities>({
   retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes },
 });
 
-export const provider = proxyActivities<PaymentActivities>({
+const providerCalls: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', maximumInterval: '2m', nonRetryableErrorTypes },
-});
+};
+
+/** Calls that move money (capture, void, refund): retried until the provider answers. */
+export const provider = proxyActivities<PaymentActivities>(providerCalls);
+
+/**
+ * Questions while waiting (lookups, closing the page): given up after ten minutes, since the
+ * checkout can decide without the answer and the provider's next webhook asks again.
+ */
+export const providerQuestions = proxyActivities<PaymentActivities>({ ...providerCalls, scheduleToCloseTimeout: '10m' });
+
+/** Opening the provider's page: retried only while the customer could still pay. */
+export function providerWithin(ms: number): PaymentActivities {
+  return proxyActivities<PaymentActivities>({ ...providerCalls, scheduleToCloseTimeout: ms });
+}
 
 /**
  * An attempt heartbeats while the SMTP server is still answering, and nodemailer's own

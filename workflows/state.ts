@@ -1,10 +1,10 @@
 /** The checkout as the workflow knows it: what the `status` query returns. */
-import { canMove, STATUS_CODE, type CheckoutInput, type CheckoutView, type HistoryEntry, type OrderStatus, type Ticket } from '../src/domain/checkout';
+import { canMove, STATUS_CODE, withPending, type CheckoutInput, type CheckoutView, type HistoryEntry, type OrderStatus, type PendingPayment, type Ticket } from '../src/domain/checkout';
 import type { ProviderPayment } from '../src/providers/types';
 
 export class CheckoutState {
   readonly view: CheckoutView;
-  /** The provider's payment, once there is one (the view shows the session reference). */
+  /** The provider's payment, once there is one (the view shows the provider's reference). */
   paymentId: string | null = null;
 
   constructor(input: CheckoutInput) {
@@ -16,7 +16,7 @@ export class CheckoutState {
       currency: input.currency,
       items: input.items,
       customer: { email: input.customer.email, name: input.customer.name },
-      payment: { provider: input.payment.provider, method: input.payment.method, reference: null, status: 'pending' },
+      payment: { provider: input.payment.provider, method: input.payment.method, reference: null, status: 'open' },
       history: [{ at: this.now(), status: 'pending', reason: 'seats held' }],
     };
   }
@@ -48,22 +48,17 @@ export class CheckoutState {
     this.view.payment.reference = reference;
   }
 
-  /** A payment exists but is not made yet (konbini slip): its deadline is the provider's. */
-  paymentPending(payment: ProviderPayment): void {
+  /** A payment exists but is not made yet: the view says what for and until when. */
+  paymentPending(payment: ProviderPayment & { pending: PendingPayment }): void {
     this.paymentId = payment.paymentId;
-    this.view.payment.status = payment.status;
-    if (payment.konbini) this.view.payment.konbini = payment.konbini;
+    this.view.payment = withPending({ ...this.view.payment, status: payment.status }, payment.pending);
   }
 
-  paid(payment: ProviderPayment): void {
-    this.paymentId = payment.paymentId;
-    this.view.payment.status = payment.status;
-  }
-
-  /** When the provider stops waiting for the money, if it said so. */
-  get paymentDeadline(): number | undefined {
-    const deadline = this.view.payment.konbini?.deadline;
-    return deadline ? Date.parse(deadline) : undefined;
+  /** The provider's latest word on the payment; a pending state it ended is cleared. */
+  paymentMoved(payment: ProviderPayment): void {
+    this.paymentId = payment.paymentId ?? this.paymentId;
+    const { pending: _ended, ...rest } = this.view.payment;
+    this.view.payment = { ...rest, status: payment.status };
   }
 
   /** Applies a forward move; false when the order is already there or past it. */

@@ -1,64 +1,89 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Router } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Store } from '../db/mongo';
 import type { OrderDoc } from '../db/schema';
 import type { CheckoutInput, OpenedCheckout } from '../domain/checkout';
-import { verifyWithProvider } from '../checkout/verify';
-import { CreateCheckout, newOrderId, orderView, priceItems, requestHash } from '../checkout/request';
-import type { PaymentProvider } from '../providers/types';
+import { requestCancel, verifyWithProvider } from '../checkout/signals';
+import { CreateCheckout, customerView, newClientSecret, newOrderId, orderView, priceItems, requestHash } from '../checkout/request';
+import type { Providers } from '../providers';
 import type { Checkouts } from '../temporal/client';
-import { checkoutWorkflowId } from '../temporal/messages';
-import { IDEMPOTENCY_CONFLICT, SOLD_OUT } from '../temporal/messages';
+import { CHECKOUT_CANCELLED, checkoutWorkflowId, IDEMPOTENCY_CONFLICT, PROVIDER_UNAVAILABLE, SOLD_OUT } from '../temporal/messages';
+import { clientSecretOf, isShop, requireShop, sameSecret } from './auth';
 import { HttpError, notFound, parseBody } from './errors';
 import { loadEvent } from './events';
+import type { EventInbox } from './inbox';
 
 export interface CheckoutRoutesDeps {
   store: Store;
   checkouts: Checkouts;
-  providers: Record<string, PaymentProvider | undefined>;
-  config: Pick<Config, 'storefrontUrl' | 'checkoutTimeoutMs' | 'konbiniGraceMs'>;
+  inbox: EventInbox;
+  providers: Providers;
+  config: Pick<Config, 'storefrontUrl' | 'checkoutTimeoutMs' | 'apiToken'>;
+  /** Rate limit for creating checkouts (per client). */
+  limitCheckouts: RequestHandler;
   log: Logger;
 }
 
+/** How long `POST /checkouts` waits for the checkout at most, whatever Temporal does. */
+const OPEN_DEADLINE_MS = 30_000;
+
 function answerOf(order: OrderDoc): OpenedCheckout {
-  return {
-    orderId: order._id,
-    workflowId: order.workflowId,
-    status: order.status,
-    redirectUrl: order.payment.redirectUrl ?? '',
-    expiresAt: order.payment.expiresAt ?? '',
-  };
+  const { nextAction = { type: 'none' as const }, redirectUrl, expiresAt = '' } = order.payment;
+  return { orderId: order._id, workflowId: order.workflowId, status: order.status, ...(redirectUrl ? { redirectUrl } : {}), nextAction, expiresAt, clientSecret: order.clientSecret };
 }
 
 /** Maps the workflow's refusal to the contract's errors. */
-function refusal(err: unknown): HttpError | undefined {
+function refusal(err: unknown, orderId: string): HttpError | undefined {
   if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
   switch (err.cause.type) {
     case SOLD_OUT:
       return new HttpError(409, 'sold_out', err.cause.message);
     case IDEMPOTENCY_CONFLICT:
       return new HttpError(409, 'idempotency_conflict', 'this orderId was already used with a different request');
+    case CHECKOUT_CANCELLED:
+      return new HttpError(409, 'checkout_cancelled', 'the checkout was cancelled before the payment page opened');
+    case PROVIDER_UNAVAILABLE:
+      return new HttpError(503, 'provider_unavailable', 'the payment provider is not answering; the seats stay held while it is retried: ask again with the same orderId', { orderId, retryAfterSeconds: 5 });
     default:
       return new HttpError(502, 'provider_error', 'the payment provider refused to open a checkout');
   }
 }
 
-export function checkoutsRouter({ store, checkouts, providers, config, log }: CheckoutRoutesDeps): Router {
+/** The order's page for its customer; the client secret rides along only for the customer's own browser. */
+export function orderPageUrl(storefrontUrl: string, order: OrderDoc, withSecret: boolean): string {
+  const page = `${storefrontUrl}/orders/${encodeURIComponent(order._id)}`;
+  return withSecret ? `${page}?clientSecret=${encodeURIComponent(order.clientSecret)}` : page;
+}
+
+export function checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }: CheckoutRoutesDeps): Router {
   const router = Router();
 
-  router.post('/', async (req, res) => {
+  /** The order, and who asks: the shop's server (full view) or the order's own customer. */
+  async function orderFor(req: Request): Promise<{ order: OrderDoc; asShop: boolean }> {
+    const orderId = String(req.params.orderId);
+    const asShop = isShop(req, config.apiToken);
+    const secret = clientSecretOf(req);
+    if (!asShop && !secret) throw new HttpError(401, 'unauthorized', 'an API token or the order\'s clientSecret is required');
+    const order = await store.orders.findOne({ _id: orderId });
+    // A wrong secret looks exactly like an unknown order: order ids cannot be probed.
+    if (!order || (!asShop && !sameSecret(secret!, order.clientSecret))) throw notFound(`checkout ${orderId}`);
+    return { order, asShop: asShop && !secret };
+  }
+
+  router.post('/', requireShop(config.apiToken), limitCheckouts, async (req, res) => {
     const body = parseBody(CreateCheckout, req.body);
     const orderId = body.orderId ?? newOrderId();
     const hash = requestHash(body);
+    if (!providers[body.payment.provider]) throw new HttpError(422, 'provider_not_configured', `payment provider ${body.payment.provider} is not offered here`);
 
     const existing = await store.orders.findOne({ _id: orderId });
     if (existing) {
       if (existing.requestHash !== hash) throw new HttpError(409, 'idempotency_conflict', 'this orderId was already used with a different request');
       // Still opening the provider's page? Then join the running checkout below.
-      if (existing.payment.redirectUrl) return void res.status(200).json(answerOf(existing));
+      if (existing.payment.nextAction) return void res.status(200).json(answerOf(existing));
     }
 
     const event = await loadEvent(store, body.eventId);
@@ -74,50 +99,51 @@ export function checkoutsRouter({ store, checkouts, providers, config, log }: Ch
       customer: body.customer,
       payment: body.payment,
       checkoutTimeoutMs: config.checkoutTimeoutMs,
-      konbiniGraceMs: config.konbiniGraceMs,
+      clientSecret: newClientSecret(orderId),
     };
     try {
-      const { repeated, ...opened } = await checkouts.open(input);
+      const { repeated, ...opened } = await checkouts.client.withAbortSignal(AbortSignal.timeout(OPEN_DEADLINE_MS), () => checkouts.open(input));
       res.status(repeated ? 200 : 201).json(opened);
     } catch (err) {
-      throw refusal(err) ?? err;
+      throw refusal(err, orderId) ?? err;
     }
   });
 
   router.get('/:orderId', async (req, res) => {
-    const order = await store.orders.findOne({ _id: req.params.orderId });
-    if (!order) throw notFound(`checkout ${req.params.orderId}`);
-    res.json(orderView(order));
+    const { order, asShop } = await orderFor(req);
+    res.set('Cache-Control', 'no-store').json(asShop ? orderView(order) : customerView(order));
   });
 
-  router.post('/:orderId/cancel', async (req, res) => {
-    const { orderId } = req.params;
-    const order = await store.orders.findOne({ _id: orderId });
-    if (!order) throw notFound(`checkout ${orderId}`);
+  // Browsers post the order page's cancel button as a form, with the client secret in it.
+  router.post('/:orderId/cancel', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const { order } = await orderFor(req);
     if (order.status !== 'pending' && order.status !== 'awaiting_payment') {
       throw new HttpError(409, 'not_cancellable', `checkout is ${order.status}; only unpaid checkouts can be cancelled`);
     }
-    const delivered = await checkouts.notify(orderId, 'cancelled', { eventId: `cancel:${orderId}`, source: 'api', reason: 'cancelled by the shop' });
-    if (!delivered) throw new HttpError(409, 'not_cancellable', 'checkout has already finished');
-    res.status(202).json({ orderId, workflowId: checkoutWorkflowId(orderId), status: order.status, cancelling: true });
+    await requestCancel(inbox, order, 'api');
+    if (req.is('application/x-www-form-urlencoded')) return void res.redirect(303, orderPageUrl(config.storefrontUrl, order, true));
+    res.status(202).json({ orderId: order._id, workflowId: checkoutWorkflowId(order._id), status: order.status, cancelling: true });
   });
 
-  /** The customer's browser back from the provider: believe the provider's API, not the URL. */
+  /**
+   * The customer's browser back from the provider. Believe the provider's API, not the URL; and
+   * a GET never cancels: a page still open stays open (a link prefetcher or a double click must
+   * not cancel anyone's checkout), and the order page offers to continue or to cancel.
+   */
   router.get('/:orderId/return', async (req, res) => {
-    const { orderId } = req.params;
-    const order = await store.orders.findOne({ _id: orderId });
-    if (!order) throw notFound(`checkout ${orderId}`);
-    const reference = order.payment.reference;
+    const order = await store.orders.findOne({ _id: String(req.params.orderId) });
+    if (!order) throw notFound(`checkout ${req.params.orderId}`);
     const provider = providers[order.payment.provider];
-    if (reference && provider) {
+    if (provider && order.payment.reference) {
       try {
-        await verifyWithProvider(provider, checkouts, orderId, reference, 'return');
+        await verifyWithProvider(provider, inbox, order, 'return');
       } catch (err) {
         // The webhook or the checkout's own timeout will settle it; the customer still goes on.
-        log.warn({ err, orderId }, 'could not verify the return with the provider');
+        log.warn({ err, orderId: order._id }, 'could not verify the return with the provider');
       }
     }
-    res.redirect(303, `${config.storefrontUrl}/orders/${encodeURIComponent(orderId)}`);
+    const fromCustomer = provider?.inbound.isCustomerReturn(req.query, order.payment.reference) ?? false;
+    res.redirect(303, orderPageUrl(config.storefrontUrl, order, fromCustomer));
   });
 
   return router;

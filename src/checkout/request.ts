@@ -50,6 +50,11 @@ export function newOrderId(): string {
   return `ord_${randomBytes(10).toString('hex')}`;
 }
 
+/** The key to one order's status page and cancel button, handed to the customer's browser. */
+export function newClientSecret(orderId: string): string {
+  return `${orderId}_secret_${randomBytes(24).toString('base64url')}`;
+}
+
 /** Prices the items from the event; an unknown ticket type is a 404, as the contract says. */
 export function priceItems(event: EventDoc, items: CreateCheckoutBody['items']): { items: PricedItem[]; amount: number } {
   const priced = items.map((item) => {
@@ -60,8 +65,9 @@ export function priceItems(event: EventDoc, items: CreateCheckoutBody['items']):
   return { items: priced, amount: orderAmount(priced) };
 }
 
+/** The order as the shop's server and operators see it: `GET /checkouts/{orderId}`. */
 export function orderView(order: OrderDoc): CheckoutView {
-  const { provider, method, reference, status, konbini } = order.payment;
+  const { provider, method, reference, status, pending, lastRefusal: _internal, paymentId: _id, nextAction: _n, redirectUrl: _r, expiresAt: _e, flow: _f, ...details } = order.payment;
   return {
     orderId: order._id,
     status: order.status,
@@ -70,8 +76,22 @@ export function orderView(order: OrderDoc): CheckoutView {
     currency: order.currency,
     items: order.items,
     customer: { email: order.customer.email, name: order.customer.name },
-    payment: { provider, method, reference, status, ...(konbini ? { konbini } : {}) },
+    payment: { provider, method, reference, status, ...(pending ? { pending } : {}), ...withoutNulls(details) },
     ...(order.tickets ? { tickets: order.tickets } : {}),
     history: order.history,
   };
+}
+
+/**
+ * The order as its customer's browser may see it with the client secret: status, what to do
+ * next, tickets; no name, no e-mail address.
+ */
+export function customerView(order: OrderDoc) {
+  const { customer: _personal, ...view } = orderView(order);
+  const open = order.status === 'pending' && order.payment.nextAction;
+  return { ...view, ...(open ? { nextAction: order.payment.nextAction } : {}) };
+}
+
+function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null && value !== undefined));
 }

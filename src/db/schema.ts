@@ -1,12 +1,14 @@
 import type {
-  CheckoutView,
   Customer,
   HistoryEntry,
   OrderStatus,
+  NextAction,
   PaymentChoice,
+  PaymentView,
   PricedItem,
   Ticket,
 } from '../domain/checkout';
+import type { PaymentEvent, PaymentEventKind } from '../temporal/messages';
 
 export interface TicketTypeDef {
   id: string;
@@ -51,14 +53,19 @@ export interface OrderDoc {
   amount: number;
   currency: string;
   customer: Customer;
+  /** Lets the customer's browser read this order's status and cancel it. */
+  clientSecret: string;
   payment: PaymentChoice & {
     reference: string | null;
     paymentId: string | null;
     status: string;
+    nextAction?: NextAction;
     redirectUrl?: string;
     expiresAt?: string;
-    konbini?: CheckoutView['payment']['konbini'];
-  };
+    pending?: PaymentView['pending'];
+    /** The last time the provider refused to answer about this order (operators look here). */
+    lastRefusal?: { at: string; message: string };
+  } & { [pendingKind: string]: unknown };
   status: OrderStatus;
   statusCode: number;
   history: HistoryEntry[];
@@ -88,15 +95,30 @@ export interface EmailDoc {
   sentAt?: Date;
 }
 
+/**
+ * One provider event (webhook, callback) or verified customer return, recorded before anyone
+ * acts on it. The relay moves `recorded` ones to their checkout: `delivering` while a relay holds
+ * it, then `signalled`. The workflow may mark what it could not use: `mismatched` (the payment
+ * is another order's), `refused` (the provider would not confirm; retried later).
+ */
+export type InboxState = 'recorded' | 'delivering' | 'signalled' | 'unroutable' | 'ignored' | 'mismatched' | 'refused';
+
 export interface InboxDoc {
-  _id: string; // `${provider}:${deliveryId}`
+  _id: string; // `${provider}:${eventId}`, or `return:${orderId}:${status}:${paymentId}`
   provider: string;
+  source: PaymentEvent['source'];
   type: string;
   orderId: string | null;
   paymentId: string | null;
+  /** The checkout signal it becomes; null when it needs none. */
+  signal: PaymentEventKind | null;
   receivedAt: Date;
   body: string;
-  state: 'recorded' | 'signalled' | 'unroutable' | 'ignored';
+  state: InboxState;
+  /** When the relay may (re)deliver it. */
+  dueAt?: Date;
+  attempts?: number;
+  claimedBy?: string;
   note?: string;
 }
 

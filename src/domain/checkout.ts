@@ -71,12 +71,38 @@ export interface PaymentChoice {
   flow?: 'simplified' | 'hosted' | 'rco';
 }
 
-export interface KonbiniSlip {
-  store?: string;
+/**
+ * A payment that exists but is not ours yet because someone else must act first: a konbini slip
+ * the customer pays at the store, a payment under the provider's review. The provider module
+ * fills it in; the workflow only waits for it, until `settleBy`.
+ */
+export interface PendingPayment {
+  /** A short name for what is pending (`konbini`, `review`); the order view shows `details` under it. */
+  kind: string;
+  /** In words, for the order's history and operators ("konbini slip issued at lawson"). */
+  reason: string;
+  /** When the provider stops waiting for the money, if it says. */
   deadline?: string;
-  instructionsUrl?: string;
-  confirmationCode?: string;
+  /** When the workflow asks the provider one last time and gives up (deadline plus our grace). */
+  settleBy: string;
+  /** What the customer needs to act (konbini: store, instructions URL, confirmation code). */
+  details?: Record<string, string>;
+  /** The mail that tells the customer what to do, sent once. */
+  notice?: EmailKind;
 }
+
+/** Where the customer goes next to pay: the provider's page, or a checkout embedded in ours. */
+export type NextAction =
+  | { type: 'redirect'; url: string }
+  | { type: 'embed'; sessionId: string; html?: string; scriptUrl?: string; baseUrl?: string }
+  | { type: 'none' };
+
+export type EmailKind =
+  | 'order_confirmation'
+  | 'konbini_instructions'
+  | 'payment_expired'
+  | 'order_cancelled'
+  | 'refund_notice';
 
 export interface Ticket {
   code: string;
@@ -101,7 +127,8 @@ export interface CheckoutInput {
   customer: Customer;
   payment: PaymentChoice;
   checkoutTimeoutMs: number;
-  konbiniGraceMs: number;
+  /** Lets the customer's browser read this order's status and cancel it (never personal data). */
+  clientSecret: string;
 }
 
 /** The public shape of a checkout: `GET /checkouts/{orderId}` and the workflow's `status` query. */
@@ -113,24 +140,40 @@ export interface CheckoutView {
   currency: string;
   items: PricedItem[];
   customer: { email: string; name: string };
-  payment: {
-    provider: ProviderName;
-    method: string;
-    reference: string | null;
-    status: string;
-    konbini?: KonbiniSlip;
-  };
+  payment: PaymentView;
   tickets?: Ticket[];
   history: HistoryEntry[];
 }
 
-/** What `POST /checkouts` answers once the provider session exists. */
+/**
+ * The payment as the order shows it. While a payment is pending, `pending` says what for; its
+ * details stay visible under their kind (`konbini: {store, deadline, instructionsUrl,
+ * confirmationCode}`) after it is paid.
+ */
+export type PaymentView = {
+  provider: ProviderName;
+  method: string;
+  reference: string | null;
+  status: string;
+  pending?: Omit<PendingPayment, 'details' | 'notice'>;
+} & { [pendingKind: string]: unknown };
+
+/** Files a pending payment into the payment view: `pending`, and its details under its kind. */
+export function withPending(payment: PaymentView, pending: PendingPayment): PaymentView {
+  const { details, notice: _notice, ...summary } = pending;
+  return { ...payment, pending: summary, ...(details ? { [pending.kind]: { ...details, ...(pending.deadline ? { deadline: pending.deadline } : {}) } } : {}) };
+}
+
+/** What `POST /checkouts` answers once the provider's page exists. */
 export interface OpenedCheckout {
   orderId: string;
   workflowId: string;
   status: OrderStatus;
-  redirectUrl: string;
+  /** Set when the next action is a redirect (most providers). */
+  redirectUrl?: string;
+  nextAction: NextAction;
   expiresAt: string;
+  clientSecret: string;
 }
 
 export function orderAmount(items: PricedItem[]): number {

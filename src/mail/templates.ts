@@ -1,7 +1,7 @@
-import type { Locale } from '../domain/checkout';
+import type { EmailKind, Locale } from '../domain/checkout';
 import type { OrderDoc } from '../db/schema';
 
-export type EmailKind = 'order_confirmation' | 'konbini_instructions' | 'payment_expired' | 'order_cancelled' | 'refund_notice';
+export type { EmailKind };
 
 export interface RenderedMail {
   subject: string;
@@ -24,6 +24,9 @@ function lines(order: OrderDoc, locale: Locale): string {
     .map((item) => `- ${item.name} × ${item.quantity}: ${money(item.unitPrice * item.quantity, order.currency, locale)}`)
     .join('\n');
 }
+
+/** The konbini slip as the order files it (see PendingPayment in the domain). */
+const slip = (o: OrderDoc) => (o.payment.konbini ?? {}) as Partial<Record<'store' | 'deadline' | 'instructionsUrl' | 'confirmationCode', string>>;
 
 type Template = (order: OrderDoc, links: { orderUrl: string }) => RenderedMail;
 
@@ -48,10 +51,10 @@ const en: Record<EmailKind, Template> = {
     text: [
       `Dear ${o.customer.name},`,
       '',
-      `Please pay ${money(o.amount, o.currency, 'en')} at ${o.payment.konbini?.store ?? 'the convenience store'}.`,
-      `Deadline: ${o.payment.konbini?.deadline ? formatDeadline(o.payment.konbini.deadline, 'en') : '-'}`,
-      `Confirmation code: ${o.payment.konbini?.confirmationCode ?? '-'}`,
-      `Instructions: ${o.payment.konbini?.instructionsUrl ?? '-'}`,
+      `Please pay ${money(o.amount, o.currency, 'en')} at ${slip(o).store ?? 'the convenience store'}.`,
+      `Deadline: ${slip(o).deadline ? formatDeadline(slip(o).deadline!, 'en') : '-'}`,
+      `Confirmation code: ${slip(o).confirmationCode ?? '-'}`,
+      `Instructions: ${slip(o).instructionsUrl ?? '-'}`,
       '',
       'Your seats are held until then.',
       `Order: ${orderUrl}`,
@@ -95,10 +98,10 @@ const ja: Record<EmailKind, Template> = {
     text: [
       `${o.customer.name} 様`,
       '',
-      `${o.payment.konbini?.store ?? 'コンビニ'} にて ${money(o.amount, o.currency, 'ja')} をお支払いください。`,
-      `お支払期限: ${o.payment.konbini?.deadline ? formatDeadline(o.payment.konbini.deadline, 'ja') : '-'}`,
-      `確認番号: ${o.payment.konbini?.confirmationCode ?? '-'}`,
-      `お支払い方法: ${o.payment.konbini?.instructionsUrl ?? '-'}`,
+      `${slip(o).store ?? 'コンビニ'} にて ${money(o.amount, o.currency, 'ja')} をお支払いください。`,
+      `お支払期限: ${slip(o).deadline ? formatDeadline(slip(o).deadline!, 'ja') : '-'}`,
+      `確認番号: ${slip(o).confirmationCode ?? '-'}`,
+      `お支払い方法: ${slip(o).instructionsUrl ?? '-'}`,
       '',
       `ご注文: ${orderUrl}`,
     ].join('\n'),

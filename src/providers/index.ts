@@ -3,10 +3,12 @@ import type { ProviderName } from '../domain/checkout';
 import { createKomojuProvider } from './komoju/provider';
 import type { PaymentProvider } from './types';
 
-/** Every configured provider by name; the workflow reaches them only through activities. */
-export function createProviders(config: Config): Record<ProviderName, PaymentProvider | undefined> {
+export type Providers = Partial<Record<ProviderName, PaymentProvider>>;
+
+/** Every enabled provider by name; the workflow reaches them only through the payment activities. */
+export function createProviders(config: Config): Providers {
   return {
-    komoju: createKomojuProvider(config.komoju),
-    resurs: undefined, // next: Resurs Bank (simplified, hosted, RCO)
+    ...(config.komoju.enabled ? { komoju: createKomojuProvider(config.komoju) } : {}),
+    // Resurs Bank (simplified, hosted, Resurs Checkout) plugs in here.
   };
 }

@@ -1,48 +1,131 @@
-import type { Customer, KonbiniSlip, PricedItem } from '../domain/checkout';
+/**
+ * The seam between the checkout and a payment provider. The workflow knows a provider only
+ * through these shapes (by way of the payment activities); each provider module maps its own
+ * protocol onto them: KOMOJU's sessions and payments, Resurs Bank's bookings and callbacks.
+ */
+import type { Customer, NextAction, PendingPayment, PricedItem, ProviderName } from '../domain/checkout';
+import type { PaymentEventKind } from '../temporal/messages';
 
-/** A payment as the provider sees it, normalised across providers. */
-export type PaymentStatus = 'pending' | 'authorized' | 'captured' | 'expired' | 'cancelled' | 'refunded' | 'failed';
+/**
+ * A payment as the provider reports it, normalised:
+ * - `open`: nothing decided yet; the customer is still on the provider's page (or signing);
+ * - `pending`: a payment exists but someone else must act first (konbini slip, fraud review);
+ * - `authorized`: booked, and ours once we capture (finalize) it;
+ * - `captured`: paid;
+ * - `cancelled`, `expired`, `denied`, `failed`: no money will come from it;
+ * - `refunded`: the money went back.
+ */
+export type PaymentStatus = 'open' | 'pending' | 'authorized' | 'captured' | 'cancelled' | 'expired' | 'denied' | 'failed' | 'refunded';
 
 export interface ProviderPayment {
-  /** Null while the customer has not paid or picked a method yet (only a session exists). */
+  /** Null while only the provider's page exists (no payment attempted yet). */
   paymentId: string | null;
   status: PaymentStatus;
   amount: number;
   currency: string;
-  konbini?: KonbiniSlip;
+  /**
+   * The provider's own record of whom this payment belongs to (KOMOJU: `external_order_num` and
+   * `session`; Resurs: the payment booked for the order). A payment completes only its own order.
+   */
+  owner: { orderId: string | null; reference: string | null };
+  /** With `pending`: what for, until when, and what the customer needs. */
+  pending?: PendingPayment;
+  /** The provider's words for a refusal or denial, for the order's history. */
+  reason?: string;
 }
 
-export interface SessionRequest {
+/** Which order and payment a provider call is about. */
+export interface PaymentRef {
+  orderId: string;
+  /** The provider's handle for this checkout (KOMOJU session id, Resurs payment id). */
+  reference: string | null;
+  /** A specific payment to ask about; without it, whatever the checkout's page led to. */
+  paymentId?: string | null;
+}
+
+export interface StartRequest {
   orderId: string;
   amount: number;
   currency: string;
   method: string;
+  flow?: string;
   customer: Customer;
   items: PricedItem[];
-  returnUrl: string;
+  /** `{PUBLIC_URL}/checkouts/{orderId}`: the provider module appends its own return paths. */
+  checkoutUrl: string;
   expiresInSeconds: number;
 }
 
-export interface PaymentSession {
-  /** The provider's handle for this checkout (KOMOJU: session id). */
+export interface StartedPayment {
   reference: string;
-  redirectUrl: string;
+  nextAction: NextAction;
   expiresAt: string;
+  /** Set when the provider decided at once (a booking that came back finalized, frozen or denied). */
+  decided?: ProviderPayment;
 }
 
 /** The one door through which the service talks to a payment provider. */
 export interface PaymentProvider {
-  createSession(request: SessionRequest, idempotencyKey: string): Promise<PaymentSession>;
-  /** The state of whatever payment the session led to. */
-  lookupSession(reference: string): Promise<ProviderPayment>;
-  lookupPayment(paymentId: string): Promise<ProviderPayment>;
+  readonly name: ProviderName;
+  start(request: StartRequest, idempotencyKey: string): Promise<StartedPayment>;
+  /** What the provider says now about this checkout's payment (or the payment named). */
+  lookup(ref: PaymentRef): Promise<ProviderPayment>;
+  /** The customer says they signed: the provider's follow-up call (Resurs: bookSignedPayment). */
+  confirmSigned(ref: PaymentRef, idempotencyKey: string): Promise<ProviderPayment>;
+  /** Takes the money of an `authorized` payment (Resurs: finalize). */
+  capture(ref: PaymentRef, amount: number, idempotencyKey: string): Promise<ProviderPayment>;
+  /** Undoes an authorization or voids a pending payment (KOMOJU: cancel; Resurs: annul). */
+  void(ref: PaymentRef, idempotencyKey: string): Promise<ProviderPayment>;
   /**
-   * Stops the session from taking a payment (the customer left, or the checkout timed out) and
-   * answers what it became: a payment that slipped in first is reported, not lost.
+   * Stops the provider's page from taking a payment (the customer left, or the checkout timed
+   * out) and answers what it became: a payment that slipped in first is reported, not lost.
    */
-  closeSession(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
-  refund(paymentId: string, amount: number, idempotencyKey: string): Promise<ProviderPayment>;
-  cancel(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
+  close(ref: PaymentRef, idempotencyKey: string): Promise<ProviderPayment>;
+  refund(ref: PaymentRef, amount: number, idempotencyKey: string): Promise<ProviderPayment>;
+  /** Webhooks, callbacks and the customer's return, as this provider sends them. */
+  readonly inbound: ProviderInbound;
+}
+
+/** One webhook or callback request, as the HTTP layer hands it over (raw, unverified). */
+export interface Delivery {
+  method: string;
+  /** The path after `/webhooks/{provider}` (`''`, or `/BOOKED` for a Resurs callback). */
+  path: string;
+  query: Record<string, string | undefined>;
+  header(name: string): string | undefined;
+  rawBody: Buffer;
+}
+
+/** A verified delivery, reduced to what the inbox and the relay need. */
+export interface InboundEvent {
+  /** Unique per provider event, so a repeated delivery is recognised. */
+  id: string;
+  type: string;
+  /** The order it names, if the provider names orders (KOMOJU: `external_order_num`). */
+  orderId: string | null;
+  /** The provider's reference it names, when it names no order (Resurs: the payment id). */
+  reference: string | null;
+  paymentId: string | null;
+  /** The checkout signal it becomes; null for events no checkout needs (ping, updated). */
+  signal: PaymentEventKind | null;
+}
+
+export type Received = { ok: true; event: InboundEvent } | { ok: false; status: number; code: string; message: string };
+
+export type InboundOutcome = 'accepted' | 'duplicate' | 'unknown_order';
+
+export interface ProviderInbound {
+  /** HTTP methods the provider delivers with (KOMOJU: POST; Resurs: GET and POST). */
+  readonly webhookMethods: readonly string[];
+  /** Verifies (signature, digest) and parses a delivery; never throws on bad input. */
+  receive(delivery: Delivery): Received;
+  /** The answer the provider expects for each outcome (KOMOJU: 200 JSON; Resurs: 204, 410). */
+  answer(outcome: InboundOutcome): { status: number; body?: unknown };
+  /**
+   * Whether the customer's return visit carries the proof that only the customer's browser has
+   * (KOMOJU appends the session id): then the order page link may carry the client secret.
+   */
+  isCustomerReturn(query: Record<string, unknown>, reference: string | null): boolean;
 }
 
 /** A provider answered with an error; `retryable` says whether asking again can help. */

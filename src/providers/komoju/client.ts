@@ -66,6 +66,11 @@ export class KomojuClient {
     return this.request<KomojuPayment>('POST', `/api/v1/payments/${encodeURIComponent(id)}/refund`, body, idempotencyKey);
   }
 
+  /** Takes the money of an authorized card payment (sessions with manual capture). */
+  capturePayment(id: string, idempotencyKey: string): Promise<KomojuPayment> {
+    return this.request<KomojuPayment>('POST', `/api/v1/payments/${encodeURIComponent(id)}/capture`, {}, idempotencyKey);
+  }
+
   /** Only from `pending` / `authorized`. */
   cancelPayment(id: string, idempotencyKey: string): Promise<KomojuPayment> {
     return this.request<KomojuPayment>('POST', `/api/v1/payments/${encodeURIComponent(id)}/cancel`, {}, idempotencyKey);

@@ -1,0 +1,115 @@
+/**
+ * Provider events and verified customer returns are written here before anyone acts on them,
+ * so a webhook is acknowledged only once it cannot be lost. The relay delivers them to their
+ * checkout afterwards: one pass at a time per process, oldest first, each record claimed with an
+ * atomic update before it is signalled, so several API processes never signal one twice.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Store } from '../db/mongo';
+import type { InboxDoc } from '../db/schema';
+import type { Checkouts } from '../temporal/client';
+
+export type NewEvent = Omit<InboxDoc, 'receivedAt' | 'dueAt' | 'attempts'>;
+
+/** A claim older than this is taken to be from a relay that died mid-delivery. */
+const CLAIM_LEASE_MS = 60_000;
+/** A refused event is offered again this many times (REFUSED_RETRY_MS apart), then left to operators. */
+const MAX_ATTEMPTS = 6;
+const PASS_LIMIT = 500;
+
+export class EventInbox {
+  private readonly relayId = randomUUID();
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly checkouts: Checkouts,
+    private readonly log: Logger,
+  ) {}
+
+  /** False when this event was recorded before (a duplicate delivery). */
+  async record(event: NewEvent): Promise<boolean> {
+    const now = new Date();
+    try {
+      await this.store.inbox.insertOne({ ...event, receivedAt: now, dueAt: now, attempts: 0 });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  /** Asks for a relay pass now; asks that come while one runs make it go round once more. */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.relay().catch((err) => this.log.warn({ err }, 'inbox relay pass failed; the next pass retries'));
+      } while (this.again);
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Events not yet delivered to their checkout (for metrics and readiness). */
+  backlog(): Promise<number> {
+    return this.store.inbox.countDocuments({ state: { $in: ['recorded', 'delivering'] } });
+  }
+
+  /** One pass: delivers what is due, oldest first; stops early when Temporal cannot be reached. */
+  private async relay(): Promise<void> {
+    for (let n = 0; n < PASS_LIMIT; n++) {
+      const doc = await this.claimNext();
+      if (!doc) return;
+      if (!(await this.deliver(doc))) return;
+    }
+    this.again = true;
+  }
+
+  private claimNext(): Promise<InboxDoc | null> {
+    const now = new Date();
+    return this.store.inbox.findOneAndUpdate(
+      {
+        $or: [
+          { state: 'recorded', dueAt: { $lte: now } },
+          { state: 'refused', dueAt: { $lte: now }, attempts: { $lt: MAX_ATTEMPTS } },
+          { state: 'delivering', dueAt: { $lte: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+        ],
+      },
+      { $set: { state: 'delivering', claimedBy: this.relayId, dueAt: now }, $inc: { attempts: 1 } },
+      { sort: { receivedAt: 1 }, returnDocument: 'after' },
+    );
+  }
+
+  private async deliver(doc: InboxDoc): Promise<boolean> {
+    const mine = { _id: doc._id, state: 'delivering' as const, claimedBy: this.relayId };
+    if (!doc.orderId || !doc.signal) {
+      await this.store.inbox.updateOne(mine, { $set: { state: 'ignored' }, $unset: { claimedBy: '' } });
+      return true;
+    }
+    try {
+      const delivered = await this.checkouts.notify(doc.orderId, doc.signal, { eventId: doc._id, source: doc.source, ...(doc.paymentId ? { paymentId: doc.paymentId } : {}) });
+      // The checkout may already have marked it (mismatched, refused): then the claim is gone.
+      await this.store.inbox.updateOne(mine, {
+        $set: delivered ? { state: 'signalled' } : { state: 'unroutable', note: 'checkout already closed' },
+        $unset: { claimedBy: '' },
+      });
+      return true;
+    } catch (err) {
+      this.log.warn({ err, id: doc._id }, 'event recorded but not yet signalled; the relay will retry');
+      const backoff = Math.min(60_000, 1000 * 2 ** Math.min(6, doc.attempts ?? 1));
+      await this.store.inbox.updateOne(mine, {
+        $set: { state: 'recorded', dueAt: new Date(Date.now() + backoff), note: `not yet signalled: ${(err as Error).message ?? String(err)}` },
+        $unset: { claimedBy: '' },
+      });
+      return false;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `/webhooks/{provider}`: one route for every provider's webhooks and callbacks. The provider
+ * module verifies and parses the delivery; this route records it in the inbox and answers as
+ * soon as it is durable. Delivery to the checkout happens after the answer, by the relay, so a
+ * slow or absent Temporal never delays or fails the provider's delivery.
+ */
+import express, { Router } from 'express';
+import type { Store } from '../db/mongo';
+import type { InboxDoc } from '../db/schema';
+import type { Providers } from '../providers';
+import type { InboundEvent } from '../providers/types';
+import { HttpError } from './errors';
+import type { EventInbox } from './inbox';
+
+/** The order an event is about: the one it names, or the one holding the provider reference it names. */
+async function orderOf(store: Store, event: InboundEvent): Promise<string | null> {
+  if (event.orderId) return (await store.orders.countDocuments({ _id: event.orderId })) === 1 ? event.orderId : null;
+  if (!event.reference) return null;
+  const order = await store.orders.findOne({ 'payment.reference': event.reference }, { projection: { _id: 1 } });
+  return order?._id ?? null;
+}
+
+export function webhooksRouter({ store, inbox, providers }: { store: Store; inbox: EventInbox; providers: Providers }): Router {
+  const router = Router();
+  // Signatures cover the exact bytes, so these routes see the raw body, never parsed JSON.
+  router.all(['/:provider', '/:provider/*path'], express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
+    const name = req.params.provider as keyof Providers;
+    const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
+    if (!provider || !provider.inbound.webhookMethods.includes(req.method)) throw new HttpError(404, 'not_found', `no webhook route for ${req.method} ${req.path}`);
+
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const received = provider.inbound.receive({
+      method: req.method,
+      path: req.path.slice(`/${name}`.length),
+      query: Object.fromEntries(Object.entries(req.query).map(([key, value]) => [key, typeof value === 'string' ? value : undefined])),
+      header: (header) => req.get(header),
+      rawBody,
+    });
+    if (!received.ok) throw new HttpError(received.status, received.code, received.message);
+
+    const { event } = received;
+    const orderId = await orderOf(store, event);
+    const state: InboxDoc['state'] = !event.signal ? 'ignored' : orderId ? 'recorded' : 'unroutable';
+    const fresh = await inbox.record({
+      _id: `${name}:${event.id}`,
+      provider: name,
+      source: 'webhook',
+      type: event.type,
+      orderId: orderId ?? event.orderId,
+      paymentId: event.paymentId,
+      signal: event.signal,
+      body: rawBody.toString('utf8'),
+      state,
+      ...(state === 'unroutable' ? { note: 'no such order in this service' } : {}),
+    });
+    const answer = provider.inbound.answer(!fresh ? 'duplicate' : state === 'unroutable' ? 'unknown_order' : 'accepted');
+    res.status(answer.status);
+    if (answer.body === undefined) res.end();
+    else res.json(answer.body);
+    if (fresh && state === 'recorded') void inbox.kick();
+  });
+  return router;
+}

@@ -1,0 +1,104 @@
+/**
+ * Waiting for the money, in two phases, each with one wait and one deadline:
+ * - the customer is on the provider's page (until CHECKOUT_TIMEOUT);
+ * - a payment is pending: a konbini slip, a review (until the provider's deadline plus grace).
+ * Events only prompt a question to the provider; its answer decides.
+ */
+import { condition } from '@temporalio/workflow';
+import type { PendingPayment } from '../src/domain/checkout';
+import type { ProviderPayment } from '../src/providers/types';
+import { isCancelRequest, type PaymentInbox, type ReceivedEvent } from './inbox';
+import type { Order } from './order';
+import type { ProviderDesk } from './provider-desk';
+
+export type Verdict =
+  | { kind: 'paid' | 'authorized'; payment: ProviderPayment }
+  | { kind: 'pending'; payment: ProviderPayment & { pending: PendingPayment } }
+  | { kind: 'gone'; status: 'cancelled' | 'expired'; reason: string };
+
+type Phase = 'customer' | 'pending';
+
+/** What a provider's answer means for the checkout; undefined: nothing decided, keep waiting. */
+export function verdictOf(payment: ProviderPayment | undefined, phase: Phase, reason: string): Verdict | undefined {
+  switch (payment?.status) {
+    case 'captured':
+      return { kind: 'paid', payment };
+    case 'authorized':
+      return { kind: 'authorized', payment };
+    case 'pending':
+      return payment.pending ? { kind: 'pending', payment: payment as ProviderPayment & { pending: PendingPayment } } : undefined;
+    case 'expired':
+      return { kind: 'gone', status: phase === 'pending' ? 'expired' : 'cancelled', reason };
+    case 'cancelled':
+    case 'denied':
+    case 'failed':
+    case 'refunded':
+      return { kind: 'gone', status: 'cancelled', reason: payment.reason ? `${reason}: ${payment.reason}` : reason };
+    default:
+      return undefined; // open, or the provider would not say
+  }
+}
+
+const described = ({ kind, event }: ReceivedEvent) => `${kind} (${event.source})`;
+
+export class PaymentWait {
+  constructor(
+    private readonly order: Order,
+    private readonly events: PaymentInbox,
+    private readonly desk: ProviderDesk,
+  ) {}
+
+  /** The customer is on the provider's page until the checkout times out. */
+  async forCustomer(timeoutMs: number): Promise<Verdict> {
+    const giveUpAt = Date.now() + timeoutMs;
+    for (;;) {
+      if (!(await condition(() => this.events.waiting, Math.max(1, giveUpAt - Date.now())))) {
+        // Out of time: close the page first, so a last-second payment is seen.
+        return verdictOf(await this.desk.close(), 'customer', 'checkout timed out') ?? { kind: 'gone', status: 'cancelled', reason: 'checkout timed out' };
+      }
+      const received = this.events.next()!;
+      const reason = described(received);
+      if (isCancelRequest(received)) return this.cancel(await this.desk.close(received), reason);
+      if (received.kind === 'refunded') continue;
+      const payment = received.kind === 'signed' ? await this.desk.signed(received) : await this.desk.check(received);
+      const verdict = verdictOf(payment, 'customer', reason);
+      if (verdict?.kind !== 'gone') {
+        if (verdict) return verdict;
+        continue;
+      }
+      // One payment failed or went away; the page may still take another (a second card).
+      if (payment?.paymentId && verdictOf(await this.desk.check(), 'customer', reason) === undefined) continue;
+      return verdict;
+    }
+  }
+
+  /** A payment is pending: wait for the provider's word until its deadline plus grace. */
+  async forPendingPayment(payment: ProviderPayment & { pending: PendingPayment }): Promise<Verdict> {
+    await this.order.awaitPayment(payment);
+    const settleBy = Date.parse(payment.pending.settleBy);
+    for (;;) {
+      if (!(await condition(() => this.events.waiting, Math.max(1, settleBy - Date.now())))) {
+        // The deadline and our grace have passed: one last question, then it has expired.
+        const last = verdictOf(await this.desk.check(), 'pending', 'payment deadline passed');
+        return last?.kind === 'paid' || last?.kind === 'authorized' ? last : { kind: 'gone', status: 'expired', reason: 'payment deadline passed' };
+      }
+      const received = this.events.next()!;
+      const reason = described(received);
+      if (isCancelRequest(received)) return this.cancel(payment, reason);
+      if (received.kind === 'refunded') continue;
+      const verdict = verdictOf(await this.desk.check(received), 'pending', reason);
+      // Still pending (an early "expired", a repeated slip): keep waiting for the deadline.
+      if (verdict && verdict.kind !== 'pending') return verdict;
+    }
+  }
+
+  /**
+   * Someone asked to cancel: a payment that is only pending or authorized is voided first, so
+   * no money can come after the seats are gone; one already captured wins over the request.
+   */
+  private async cancel(payment: ProviderPayment | undefined, reason: string): Promise<Verdict> {
+    let now = verdictOf(payment, 'customer', reason);
+    if (payment && (now?.kind === 'pending' || now?.kind === 'authorized')) now = verdictOf(await this.desk.void(payment), 'customer', reason);
+    return now?.kind === 'paid' ? now : { kind: 'gone', status: 'cancelled', reason };
+  }
+}
