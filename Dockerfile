@@ -18,6 +18,8 @@ RUN npm run build \
 
 # --- runtime: compiled code and production dependencies only, as a non-root user ---
 FROM node:20-bookworm-slim AS runtime
+# Production: start-up needs API_TOKEN and a real provider (KOMOJU_API_URL and its secrets), or
+# ENABLE_SANDBOXES=true for the built-in sandboxes; see .env.example.
 ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/var

@@ -4,6 +4,7 @@
  * embedded unless the environment points at a real one.
  */
 import type { Router } from 'express';
+import { KOMOJU_SANDBOX_PATH, type Config } from './config';
 import { runMain } from './entry';
 import { startApi, startWorker } from './runtime';
 import { startEmbeddedStack } from './stack';
@@ -24,7 +25,7 @@ runMain('checkout-sagas', async (config, log) => {
       'checkout-sagas is running:',
       `  API              ${config.publicUrl}  (listening on ${api.url})`,
       `  Temporal UI      ${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
-      `  KOMOJU sandbox   ${config.komoju.sandbox ? `${config.publicUrl}/sandbox/komoju` : `(real KOMOJU at ${config.komoju.apiUrl})`}`,
+      komojuLine(config),
       `  Mail             ${stack.mailDir ? `${config.publicUrl}/sandbox/mail` : `(sent through ${config.smtp.url})`}`,
       `  Data             ${config.dataDir}`,
       'Press Ctrl-C to stop.',
@@ -41,3 +42,10 @@ runMain('checkout-sagas', async (config, log) => {
     throw err;
   }
 });
+
+/** What serves KOMOJU: the built-in sandbox (its operator pages), the real API, or nothing. */
+function komojuLine(config: Config): string {
+  if (config.komoju.sandbox) return `  KOMOJU sandbox   ${config.publicUrl}${KOMOJU_SANDBOX_PATH}`;
+  if (config.komoju.enabled) return `  KOMOJU           ${config.komoju.apiUrl}`;
+  return '  KOMOJU           disabled (set KOMOJU_API_URL, or ENABLE_SANDBOXES=true for the sandbox)';
+}

@@ -33,7 +33,7 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** The HTTP API, plus the built-in KOMOJU sandbox when no real KOMOJU is configured. */
+/** The HTTP API, plus the built-in KOMOJU sandbox when it serves KOMOJU (never beside a real KOMOJU_API_URL). */
 export async function startApi(config: Config, endpoints: Pick<Endpoints, 'temporalAddress' | 'mongoUri'>, log: Logger, extraMounts: Array<[string, Router]> = []): Promise<RunningApi> {
   const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
   const temporal = await connectTemporal(endpoints.temporalAddress, config.temporal.namespace);
@@ -43,7 +43,8 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
         db,
         secretKey: config.komoju.secretKey,
         webhookSecret: config.komoju.webhookSecret,
-        webhookUrl: `${config.publicUrl}/webhooks/komoju`,
+        // The sandbox posts to this same API, at the address the API and the workers reach it by.
+        webhookUrl: `${config.sandboxUrl}/webhooks/komoju`,
         publicUrl: config.publicUrl,
         log: log.child({ component: 'komoju-sandbox' }),
       })
