@@ -1,26 +1,27 @@
 import express, { type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { collections } from './db/mongo';
-import type { ProviderName } from './domain/checkout';
 import type { Metrics } from './metrics';
-import type { PaymentProvider } from './providers/types';
+import type { Providers } from './providers';
 import type { Checkouts } from './temporal/client';
-import { adminAuth, adminRouter } from './api/admin';
+import { adminRouter } from './api/admin';
+import { adminAuth, bearerOf } from './api/auth';
 import { checkoutsRouter } from './api/checkouts';
-import { errorHandler, unknownRoute } from './api/errors';
+import { errorHandler, HttpError, unknownRoute } from './api/errors';
 import { eventsRouter } from './api/events';
 import { healthRouter } from './api/health';
+import { EventInbox } from './api/inbox';
 import { storefrontRouter } from './api/storefront';
-import { WebhookInbox } from './api/webhooks/inbox';
-import { komojuWebhookRouter } from './api/webhooks/komoju';
+import { webhooksRouter } from './api/webhooks';
 
 export interface AppDeps {
   config: Config;
   db: Db;
   checkouts: Checkouts;
-  providers: Record<ProviderName, PaymentProvider | undefined>;
+  providers: Providers;
   metrics: Metrics;
   log: Logger;
   /** Extra routers such as the built-in provider sandboxes and the mail outbox. */
@@ -30,10 +31,11 @@ export interface AppDeps {
 /** Builds the HTTP API without listening, so tests can drive it directly. */
 export function createApp({ config, db, checkouts, providers, metrics, log, mounts = [] }: AppDeps) {
   const store = collections(db);
-  const inbox = new WebhookInbox(store, checkouts, log);
+  const inbox = new EventInbox(store, checkouts, log);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Only a proxy on this machine may name the client's address (rate limits are per client).
+  app.set('trust proxy', 'loopback');
 
   app.use((req, res, next) => {
     res.on('finish', () => {
@@ -43,15 +45,26 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
     next();
   });
 
+  // Per client: the shop's key when it sends one, else the caller's address.
+  const limitCheckouts = rateLimit({
+    windowMs: config.checkoutRateLimit.windowMs,
+    limit: config.checkoutRateLimit.max,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => bearerOf(req) ?? req.ip ?? 'unknown',
+    validate: { keyGeneratorIpFallback: false },
+    handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'too many checkouts from this client; try again later')),
+  });
+
   app.use(healthRouter({ db, checkouts, metrics }));
   // Webhooks first: their signatures need the raw body, before any JSON parser touches it.
-  app.use('/webhooks/komoju', komojuWebhookRouter({ store, inbox, webhookSecret: config.komoju.webhookSecret }));
+  app.use('/webhooks', webhooksRouter({ store, inbox, providers }));
   for (const [path, router] of mounts) app.use(path, router);
 
-  app.use(express.json({ limit: '64kb', type: () => true }));
+  app.use(express.json({ limit: '64kb', type: 'application/json' }));
   app.use('/events', eventsRouter(store, adminAuth(config.adminToken, { optional: true })));
-  app.use('/checkouts', checkoutsRouter({ store, checkouts, providers, config, log }));
-  app.use('/admin', adminRouter({ store, checkouts, providers, token: config.adminToken }));
+  app.use('/checkouts', checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }));
+  app.use('/admin', adminRouter({ store, inbox, providers, token: config.adminToken }));
   app.use(storefrontRouter(store));
 
   app.use(unknownRoute);

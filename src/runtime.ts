@@ -10,7 +10,6 @@ import { collections, connectMongo, ensureIndexes } from './db/mongo';
 import { createMailer, type Mailer } from './mail/mailer';
 import { createMetrics } from './metrics';
 import { createProviders } from './providers';
-import { routeKomojuEvent } from './api/webhooks/komoju';
 import { komojuSandbox } from './sandbox/komoju';
 import { Checkouts, connectTemporal } from './temporal/client';
 import { createCheckoutWorker, type CheckoutWorkerOptions } from './temporal/worker';
@@ -53,13 +52,14 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
   const metrics = createMetrics();
   const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config), metrics, log, mounts });
 
-  // Webhooks recorded while Temporal was unreachable are signalled once it is back.
+  // The relay also runs on a timer: for events recorded while Temporal was unreachable, claims
+  // left by a process that died, and refused events offered again.
   const relay = setInterval(() => {
+    void inbox.kick();
     inbox
-      .relay(routeKomojuEvent)
-      .then(() => collections(db).inbox.countDocuments({ state: 'recorded' }))
+      .backlog()
       .then((backlog) => metrics.webhookBacklog.set(backlog))
-      .catch((err) => log.warn({ err }, 'webhook relay failed; will retry'));
+      .catch((err: unknown) => log.warn({ err }, 'could not count the inbox backlog'));
   }, 5000);
   relay.unref();
 
@@ -75,6 +75,7 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
       clearInterval(relay);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await inbox.idle();
       await sandbox?.close();
       await temporal.connection.close();
       await mongo.close();

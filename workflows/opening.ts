@@ -80,5 +80,6 @@ export async function openPayment(order: Order, events: PaymentInbox): Promise<S
     scope.cancel();
     return ApplicationFailure.create({ type: CHECKOUT_CANCELLED, message: 'the checkout was cancelled while the payment page was opening', nonRetryable: true });
   }
-  return failureOf(failed) ? refusal(failed) : ApplicationFailure.create({ type: PROVIDER_UNAVAILABLE, message: 'the payment provider could not be reached in time', nonRetryable: true });
+  // A "no" from the provider ends at once; anything else was retried until the time ran out.
+  return failureOf(failed)?.nonRetryable ? refusal(failed) : ApplicationFailure.create({ type: PROVIDER_UNAVAILABLE, message: 'the payment provider could not be reached in time', nonRetryable: true });
 }

@@ -58,6 +58,11 @@ export class EventInbox {
     return this.running;
   }
 
+  /** Resolves once no relay pass is running (before the process lets go of its database). */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
   /** Events not yet delivered to their checkout (for metrics and readiness). */
   backlog(): Promise<number> {
     return this.store.inbox.countDocuments({ state: { $in: ['recorded', 'delivering'] } });

@@ -31,4 +31,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.tickets.createIndex({ code: 1 }, { unique: true });
   await c.tickets.createIndex({ orderId: 1 });
   await c.inbox.createIndex({ orderId: 1 });
+  // The relay's query: what is due, oldest first.
+  await c.inbox.createIndex({ state: 1, receivedAt: 1 });
 }

@@ -91,7 +91,7 @@ test('duplicate and out-of-order events: one completion, one email; a late cance
 });
 
 test('a capture the provider does not confirm is not believed', async () => {
-  const { handle, orderId } = await open({ provider: (asked) => (asked === 1 ? { status: 'pending', paymentId: null } : {}) });
+  const { handle, orderId } = await open({ provider: (asked) => (asked === 1 ? { status: 'open', paymentId: null } : {}) });
   await handle.signal(capturedSignal, { eventId: 'forged', source: 'webhook', paymentId: 'pay_x' });
   await handle.signal(capturedSignal, { eventId: 'real', source: 'webhook', paymentId: 'pay_x' });
   expect(await handle.result()).toEqual({ status: 'completed', reason: 'paid' });

@@ -16,6 +16,12 @@ export interface Script {
   payment?: ProviderPayment;
   /** What the provider reports on the n-th lookup; default: captured in full when asked about a payment id. */
   provider?: (asked: number) => Partial<ProviderPayment>;
+  /** The provider refuses the n-th question (a 4xx: unknown payment, revoked key). */
+  refuse?: (asked: number) => boolean;
+  /** Opening the provider's page fails this many times with a transient error (provider down). */
+  startFails?: number | 'always';
+  /** The provider cannot refund this payment (konbini). */
+  noRefund?: boolean;
 }
 
 export interface Call {
@@ -23,14 +29,33 @@ export interface Call {
   args: unknown;
 }
 
+const rejected = (what: string) => ApplicationFailure.nonRetryable(`${what}: 404 not_found`, 'ProviderRejected');
+
 export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, Call[]>): CheckoutActivities {
   const record = (orderId: string, name: keyof CheckoutActivities, args: unknown) => {
     const list = calls.get(orderId) ?? [];
     list.push({ name, args });
     calls.set(orderId, list);
   };
-  const lookups = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const ask = (orderId: string) => {
+    const asked = (counts.get(orderId) ?? 0) + 1;
+    counts.set(orderId, asked);
+    return asked;
+  };
   const script = (orderId: string) => scripts.get(orderId) ?? {};
+  const owner = (orderId: string) => ({ orderId, reference: `sess_${orderId}` });
+  const answer = (orderId: string, paymentId: string | null | undefined, fallback: ProviderPayment['status']): ProviderPayment => {
+    const asked = ask(orderId);
+    if (script(orderId).refuse?.(asked)) throw rejected('look up payment');
+    const current = script(orderId).payment;
+    if (current) return { ...current };
+    const base: ProviderPayment = paymentId
+      ? { paymentId, status: 'captured', amount: 3000, currency: 'JPY', owner: owner(orderId) }
+      : { paymentId: null, status: fallback, amount: 3000, currency: 'JPY', owner: owner(orderId) };
+    return { ...base, ...script(orderId).provider?.(asked) };
+  };
+  const starts = new Map<string, number>();
 
   return {
     async holdSeats(args) {
@@ -59,41 +84,44 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
     async recordPayment(args) {
       record(args.orderId, 'recordPayment', args);
     },
+    async noteEvent(args) {
+      record(args.orderId, 'noteEvent', args);
+    },
     async startPayment(args) {
       record(args.orderId, 'startPayment', args);
-      return { reference: `sess_${args.orderId}`, redirectUrl: `https://pay.example/${args.orderId}`, expiresAt: '2030-01-01T00:00:00.000Z' };
+      const failures = script(args.orderId).startFails ?? 0;
+      const attempt = (starts.get(args.orderId) ?? 0) + 1;
+      starts.set(args.orderId, attempt);
+      if (failures === 'always' || attempt <= failures) throw new Error('KOMOJU POST /api/v1/sessions: 503 service_unavailable');
+      const url = `https://pay.example/${args.orderId}`;
+      return { reference: `sess_${args.orderId}`, nextAction: { type: 'redirect', url }, expiresAt: '2030-01-01T00:00:00.000Z' };
     },
     async lookupPayment(args) {
       record(args.orderId, 'lookupPayment', args);
-      const asked = (lookups.get(args.orderId) ?? 0) + 1;
-      lookups.set(args.orderId, asked);
-      const current = script(args.orderId).payment;
-      if (current) return { ...current };
-      // A signalled capture names its payment; the provider confirms it unless scripted otherwise.
-      const base: ProviderPayment = args.paymentId
-        ? { paymentId: args.paymentId!, status: 'captured', amount: 3000, currency: 'JPY' }
-        : { paymentId: null, status: 'pending', amount: 3000, currency: 'JPY' };
-      return { ...base, ...script(args.orderId).provider?.(asked) };
+      return answer(args.orderId, args.paymentId, 'open');
+    },
+    async confirmSignedPayment(args) {
+      record(args.orderId, 'confirmSignedPayment', args);
+      return answer(args.orderId, args.paymentId, 'open');
     },
     async closePayment(args) {
       record(args.orderId, 'closePayment', args);
+      return answer(args.orderId, null, 'cancelled');
+    },
+    async capturePayment(args) {
+      record(args.orderId, 'capturePayment', args);
+      return { paymentId: args.paymentId ?? null, status: 'captured', amount: args.amount, currency: 'JPY', owner: owner(args.orderId) };
+    },
+    async voidPayment(args) {
+      record(args.orderId, 'voidPayment', args);
       const current = script(args.orderId).payment;
-      if (current) return { ...current };
-      const asked = (lookups.get(args.orderId) ?? 0) + 1;
-      lookups.set(args.orderId, asked);
-      const base: ProviderPayment = { paymentId: null, status: 'cancelled', amount: 3000, currency: 'JPY' };
-      return { ...base, ...script(args.orderId).provider?.(asked) };
+      if (current?.status === 'captured') throw rejected('void payment');
+      return { paymentId: args.paymentId ?? null, status: 'cancelled', amount: 3000, currency: 'JPY', owner: owner(args.orderId) };
     },
     async refundPayment(args) {
       record(args.orderId, 'refundPayment', args);
-      if (script(args.orderId).payment?.konbini) throw ApplicationFailure.nonRetryable('konbini payments cannot be refunded', 'ProviderRejected');
-      return { paymentId: args.paymentId, status: 'refunded', amount: args.amount, currency: 'JPY' };
-    },
-    async cancelPayment(args) {
-      record(args.orderId, 'cancelPayment', args);
-      const current = script(args.orderId).payment;
-      if (current) return { ...current, status: current.status === 'authorized' ? 'cancelled' : current.status };
-      return { paymentId: args.paymentId, status: 'cancelled', amount: 3000, currency: 'JPY' };
+      if (script(args.orderId).noRefund) throw ApplicationFailure.nonRetryable('konbini payments cannot be refunded', 'ProviderRejected');
+      return { paymentId: args.paymentId ?? null, status: 'refunded', amount: args.amount, currency: 'JPY', owner: owner(args.orderId) };
     },
     async issueTickets(args) {
       record(args.orderId, 'issueTickets', args);

@@ -2,6 +2,7 @@ import { checkoutWorkflowId } from '../../src/temporal/messages';
 import { checkout } from '../../workflows/checkout';
 import { authorizedSignal, capturedSignal } from '../../src/temporal/messages';
 import { eventually } from '../support/eventually';
+import { konbiniSlip } from '../support/fixtures';
 import { workflowHarness, type WorkflowHarness } from './harness';
 
 const COUNT = Number(process.env.KONBINI_MANY ?? 1000);
@@ -22,14 +23,14 @@ test(`${COUNT} konbini checkouts waiting at once: the paid half completes, the r
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
   const started = await Promise.all(
     Array.from({ length: COUNT }, async (_, n) => {
-      const input = { ...h.input({}, 'konbini'), konbiniGraceMs: 1000 };
+      const input = h.input({}, 'konbini');
       const script = h.scripts.get(input.orderId)!;
       const pays = n % 2 === 0;
       const deadline = pays ? tomorrow : soon;
-      const payment = { paymentId: `pay_${n}`, status: 'authorized' as const, amount: 3000, currency: 'JPY', konbini: { store: 'seven-eleven', deadline } };
+      const payment = konbiniSlip(input.orderId, `pay_${n}`, deadline, 1000);
       script.payment = payment;
       const handle = await h.env.client.workflow.start(checkout, { taskQueue: h.taskQueue, workflowId: checkoutWorkflowId(input.orderId), args: [input] });
-      await handle.signal(authorizedSignal, { eventId: `auth_${n}`, source: 'webhook', paymentId: payment.paymentId });
+      await handle.signal(authorizedSignal, { eventId: `auth_${n}`, source: 'webhook', paymentId: payment.paymentId! });
       return { handle, orderId: input.orderId, script, payment, pays };
     }),
   );
@@ -43,7 +44,7 @@ test(`${COUNT} konbini checkouts waiting at once: the paid half completes, the r
 
   for (const run of started.filter((r) => r.pays)) {
     run.script.payment = { ...run.payment, status: 'captured' };
-    await run.handle.signal(capturedSignal, { eventId: `cap_${run.orderId}`, source: 'webhook', paymentId: run.payment.paymentId });
+    await run.handle.signal(capturedSignal, { eventId: `cap_${run.orderId}`, source: 'webhook', paymentId: run.payment.paymentId! });
   }
   const outcomes = await Promise.all(started.map((run) => run.handle.result()));
 

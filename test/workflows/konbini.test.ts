@@ -1,5 +1,5 @@
 import { checkoutWorkflowId } from '../../src/temporal/messages';
-import type { ProviderPayment } from '../../src/providers/types';
+import { konbiniSlip } from '../support/fixtures';
 import { settleLatePayment } from '../../workflows/late-payment';
 import { authorizedSignal, cancelledSignal, capturedSignal, expiredSignal, statusQuery } from '../../src/temporal/messages';
 import { workflowHarness, type WorkflowHarness } from './harness';
@@ -12,16 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-/** A slip as KOMOJU issues it: authorized, with the store's deadline three days out. */
-async function slip(orderId: string): Promise<ProviderPayment> {
+/** A slip as KOMOJU issues it: pending, with the store's deadline three days out. */
+async function slip(orderId: string) {
   const deadline = new Date((await h.env.currentTimeMs()) + 3 * DAY).toISOString();
-  return {
-    paymentId: `pay_${orderId}`,
-    status: 'authorized',
-    amount: 3000,
-    currency: 'JPY',
-    konbini: { store: 'lawson', deadline, instructionsUrl: 'https://pay.example/i', confirmationCode: '1234' },
-  };
+  return konbiniSlip(orderId, `pay_${orderId}`, deadline, GRACE);
 }
 
 async function issueSlip() {
@@ -29,7 +23,7 @@ async function issueSlip() {
   const payment = await slip(opened.orderId);
   opened.script.payment = payment;
   await opened.handle.signal(authorizedSignal, { eventId: `evt_auth_${opened.orderId}`, source: 'webhook', paymentId: payment.paymentId! });
-  return { ...opened, payment, deadline: Date.parse(payment.konbini!.deadline!) };
+  return { ...opened, payment, deadline: Date.parse(payment.pending.deadline!) };
 }
 
 test('slip → paid at the store on day 2 → completed, exactly two emails', async () => {
@@ -38,7 +32,7 @@ test('slip → paid at the store on day 2 → completed, exactly two emails', as
   await handle.signal(authorizedSignal, { eventId: 'return:sess:authorized', source: 'return', paymentId: payment.paymentId! });
   await h.env.sleep(DAY);
   const view = await handle.query(statusQuery);
-  expect(view).toMatchObject({ status: 'awaiting_payment', statusCode: 5, payment: { status: 'authorized', konbini: { store: 'lawson' } } });
+  expect(view).toMatchObject({ status: 'awaiting_payment', statusCode: 5, payment: { status: 'pending', pending: { kind: 'konbini' }, konbini: { store: 'lawson', deadline: payment.pending.deadline } } });
 
   script.payment = { ...payment, status: 'captured' };
   await handle.signal(capturedSignal, { eventId: 'evt_cap', source: 'webhook', paymentId: payment.paymentId! });
@@ -95,13 +89,13 @@ test('the customer cancels a slip: voided at the provider, order cancelled, cust
   const { handle, orderId } = await issueSlip();
   await handle.signal(cancelledSignal, { eventId: 'cancel', source: 'api' });
   expect(await handle.result()).toMatchObject({ status: 'cancelled' });
-  expect(h.names(orderId)).toContain('cancelPayment');
+  expect(h.names(orderId)).toContain('voidPayment');
   expect(h.emails(orderId)).toEqual(['konbini_instructions', 'order_cancelled']);
 });
 
 describe('late capture after the checkout expired (signal-with-start on the same workflow id)', () => {
   async function expiredOrder(soldOut: boolean) {
-    const input = h.input({ soldOut }, 'konbini');
+    const input = h.input({ soldOut, noRefund: true }, 'konbini');
     const payment = await slip(input.orderId);
     const script = h.scripts.get(input.orderId)!;
     script.payment = { ...payment, status: 'captured' };
