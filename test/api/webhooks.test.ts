@@ -105,11 +105,12 @@ test('a capture for a checkout that already closed is not dropped: it starts a s
   // KOMOJU knows no such payment, so the settlement finds nothing to settle and the order stays cancelled.
   const raw = envelope('evt_late_capture', 'payment.captured', 'wh-late', 'pay_unknown');
   expect((await deliver(raw, signKomoju(raw, secret()))).status).toBe(200);
-  expect(await inbox().findOne({ _id: 'komoju:evt_late_capture' })).toMatchObject({ state: 'signalled' });
+  await eventually(() => inbox().findOne({ _id: 'komoju:evt_late_capture' }), (doc) => doc?.state !== 'recorded' && doc?.state !== 'delivering');
   const temporal = await connectTemporal(testServers().temporalAddress, 'default');
   try {
     const handle = temporal.workflow.getHandle('checkout-wh-late');
-    expect((await handle.describe()).type).toBe('settleLatePayment');
+    // The settlement run starts once the relay has delivered the event: await it, do not assume it.
+    await eventually(() => handle.describe(), (run) => run.type === 'settleLatePayment');
     expect(await handle.result()).toEqual({ status: 'cancelled', reason: 'nothing to settle' });
   } finally {
     await temporal.connection.close();

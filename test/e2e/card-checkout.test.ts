@@ -45,10 +45,11 @@ test('a card checkout end to end: event → checkout → sandbox page → pay �
   const returnUrl = paid.headers.get('location')!;
   expect(returnUrl).toContain(`/checkouts/e2e-1/return?session_id=`);
 
-  // Back at the shop: the return is verified with the provider and lands on the order page.
+  // Back at the shop: the return is verified with the provider and lands on the customer's own
+  // order page (the client secret rides along, since the session id proves it is the customer).
   const back = await http('GET', returnUrl);
   expect(back.status).toBe(303);
-  expect(back.headers.get('location')).toBe(`${service.url}/orders/e2e-1`);
+  expect(back.headers.get('location')).toBe(`${service.url}/orders/e2e-1?clientSecret=${encodeURIComponent(opened.json.clientSecret)}`);
 
   const order = await eventually(
     () => http('GET', `${service.url}/checkouts/e2e-1`),
@@ -67,9 +68,14 @@ test('a card checkout end to end: event → checkout → sandbox page → pay �
   expect(mails[0].to).toEqual(['aki@example.com']);
   for (const ticket of order.json.tickets) expect(mails[0].text).toContain(ticket.code);
 
-  // The storefront page shows the outcome to the customer.
-  const landing = await http('GET', `${service.url}/orders/e2e-1`);
+  // The storefront page shows the outcome to the customer, and only to them.
+  const landing = await http('GET', back.headers.get('location')!);
   expect(landing.text).toContain('completed');
+  for (const ticket of order.json.tickets) expect(landing.text).toContain(ticket.code);
+  expect(landing.text).not.toContain('aki@example.com');
+  const stranger = await http('GET', `${service.url}/orders/e2e-1`);
+  expect(stranger.status).toBe(404);
+  expect(stranger.text).not.toContain(order.json.tickets[0].code);
 });
 
 test('the customer cancels on the provider page: order cancelled, seats released', async () => {
@@ -86,13 +92,36 @@ test('the customer cancels on the provider page: order cancelled, seats released
   expect(event.ticketTypes[0]).toMatchObject({ reserved: 0, sold: 2, available: 8 });
 });
 
-test('the customer comes back without paying (as KOMOJU does on abort): cancelled, and the page no longer takes money', async () => {
+test('the customer comes back without paying: a GET never cancels; the order page offers to continue or to cancel (POST)', async () => {
   const opened = await http('POST', `${service.url}/checkouts`, checkoutBody('e2e-3', 1));
   expect(opened.status).toBe(201);
   const sessionId = opened.json.redirectUrl.split('/').pop();
-  const back = await http('GET', `${service.url}/checkouts/e2e-3/return?session_id=${sessionId}`);
-  expect(back.status).toBe(303);
+  // A link prefetcher, a double click, a stranger: the return is visited again and again.
+  for (let visit = 0; visit < 3; visit++) {
+    const back = await http('GET', `${service.url}/checkouts/e2e-3/return?session_id=${sessionId}`);
+    expect(back.status).toBe(303);
+  }
+  const stranger = await http('GET', `${service.url}/checkouts/e2e-3/return`);
+  expect(stranger.headers.get('location')).toBe(`${service.url}/orders/e2e-3`); // no secret for a visit without the session id
+  expect((await http('GET', `${service.url}/checkouts/e2e-3`)).json.status).toBe('pending');
+  expect((await http('GET', `${service.url}/events/budokan`)).json.ticketTypes[0]).toMatchObject({ reserved: 1 });
+
+  // The customer's order page: "continue payment" leads back to the provider, "cancel" is a form POST.
+  const page = await http('GET', `${service.url}/orders/e2e-3?clientSecret=${encodeURIComponent(opened.json.clientSecret)}`);
+  expect(page.status).toBe(200);
+  expect(page.text).toContain(`href="${opened.json.redirectUrl}"`);
+  const formAction = /<form method="post" action="([^"]+)">/.exec(page.text)![1];
+  const secret = /name="clientSecret" value="([^"]+)"/.exec(page.text)![1];
+  const cancel = await fetch(`${service.url}${formAction}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ clientSecret: secret }).toString(),
+  });
+  expect(cancel.status).toBe(303);
   await eventually(() => http('GET', `${service.url}/checkouts/e2e-3`), (res) => res.json?.status === 'cancelled');
+  expect((await http('GET', `${service.url}/events/budokan`)).json.ticketTypes[0]).toMatchObject({ reserved: 0, sold: 2 });
+  // The provider's page no longer takes money.
   const late = await fetch(`${opened.json.redirectUrl}/pay`, {
     method: 'POST',
     redirect: 'manual',
@@ -100,5 +129,4 @@ test('the customer comes back without paying (as KOMOJU does on abort): cancelle
     body: 'number=4111111111111111&name=LATE&expiry=12%2F30&cvc=123',
   });
   expect(late.status).toBe(409);
-  expect((await http('GET', `${service.url}/events/budokan`)).json.ticketTypes[0]).toMatchObject({ reserved: 0, sold: 2 });
 });

@@ -38,7 +38,7 @@ const mailsTo = async (address: string) => (await service.smtp.list()).filter((m
 
 test('konbini: slip issued → awaiting_payment with the instructions mail → paid at the store → completed', async () => {
   const { order, paymentId } = await issueSlip('kon-1');
-  expect(order).toMatchObject({ statusCode: 5, payment: { method: 'konbini', status: 'authorized', konbini: { store: 'lawson' } } });
+  expect(order).toMatchObject({ statusCode: 5, payment: { method: 'konbini', status: 'pending', pending: { kind: 'konbini' }, konbini: { store: 'lawson' } } });
   expect(Date.parse(order.payment.konbini.deadline)).toBeGreaterThan(Date.now() + 24 * 3_600_000);
   expect(order.payment.konbini.instructionsUrl).toContain(`/payments/${paymentId}/instructions`);
   const instructions = await eventually(() => mailsTo('kon-1@example.com'), (mails) => mails.length === 1);
