@@ -67,7 +67,7 @@ export function priceItems(event: EventDoc, items: CreateCheckoutBody['items']):
 
 /** The order as the shop's server and operators see it: `GET /checkouts/{orderId}`. */
 export function orderView(order: OrderDoc): CheckoutView {
-  const { provider, method, reference, status, pending, lastRefusal: _internal, paymentId: _id, nextAction: _n, redirectUrl: _r, expiresAt: _e, flow: _f, ...details } = order.payment;
+  const { provider, method, reference, status, pending, lastRefusal, paymentId: _id, nextAction: _n, redirectUrl: _r, expiresAt: _e, flow: _f, ...details } = order.payment;
   return {
     orderId: order._id,
     status: order.status,
@@ -76,7 +76,7 @@ export function orderView(order: OrderDoc): CheckoutView {
     currency: order.currency,
     items: order.items,
     customer: { email: order.customer.email, name: order.customer.name },
-    payment: { provider, method, reference, status, ...(pending ? { pending } : {}), ...withoutNulls(details) },
+    payment: { provider, method, reference, status, ...(pending ? { pending } : {}), ...withoutNulls(details), ...(lastRefusal ? { lastRefusal } : {}) },
     ...(order.tickets ? { tickets: order.tickets } : {}),
     history: order.history,
   };
@@ -87,9 +87,10 @@ export function orderView(order: OrderDoc): CheckoutView {
  * next, tickets; no name, no e-mail address.
  */
 export function customerView(order: OrderDoc) {
-  const { customer: _personal, ...view } = orderView(order);
+  const { customer: _personal, payment, ...view } = orderView(order);
+  const { lastRefusal: _forOperators, ...shown } = payment;
   const open = order.status === 'pending' && order.payment.nextAction;
-  return { ...view, ...(open ? { nextAction: order.payment.nextAction } : {}) };
+  return { ...view, payment: shown, ...(open ? { nextAction: order.payment.nextAction } : {}) };
 }
 
 function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {

@@ -1,9 +1,10 @@
 import type { KomojuKonbiniDetails, KomojuPayment } from '../../src/providers/komoju/types';
-import { ProviderError, type SessionRequest } from '../../src/providers/types';
+import { ProviderError, type StartRequest } from '../../src/providers/types';
 import { COLLECTIONS, KONBINI_STORES, komojuSandbox } from '../../src/sandbox/komoju';
 import { defaultDeadline, formatJst, parseDeadlineSeconds } from '../../src/sandbox/komoju/konbini';
 import { eventually } from '../support/eventually';
-import { form, type Harness, SECRET_KEY, startHarness, WEBHOOK_SECRET } from './komoju-sandbox-harness';
+import { form, GRACE_MS, type Harness, pageOf, SECRET_KEY, startHarness, WEBHOOK_SECRET } from './komoju-sandbox-harness';
+import { ref, startRequest } from './komoju-wire';
 
 // ---------------------------------------------------------------- deadline rules (pure)
 
@@ -27,18 +28,14 @@ describe('konbini deadline', () => {
 
 // ---------------------------------------------------------------- sandbox over real HTTP
 
-function konbiniRequest(orderId: string, overrides: Partial<SessionRequest> = {}): SessionRequest {
-  return {
-    orderId,
+function konbiniRequest(orderId: string, overrides: Partial<StartRequest> = {}): StartRequest {
+  return startRequest(orderId, {
     amount: 4200,
-    currency: 'JPY',
     method: 'konbini',
     customer: { email: 'taro@example.com', name: 'Taro', locale: 'ja' },
     items: [{ ticketTypeId: 'a', name: 'A seat', unitPrice: 2100, quantity: 2 }],
-    returnUrl: `https://shop.example/checkouts/${orderId}/return`,
-    expiresInSeconds: 1800,
     ...overrides,
-  };
+  });
 }
 
 describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
@@ -50,14 +47,12 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
     h = await startHarness({ expirySweepMs: 0 });
   });
   afterAll(() => h?.close());
-  beforeEach(async () => {
-    await h.sandbox.drain();
-    h.received.length = 0;
-    h.clock.offsetMs = 0;
-  });
+  beforeEach(() => h.reset());
 
-  const sessionFor = (orderId: string, overrides: Partial<SessionRequest> = {}) =>
-    h.provider.createSession(konbiniRequest(orderId, overrides), `create-${orderId}`);
+  const sessionFor = async (orderId: string, overrides: Partial<StartRequest> = {}) => {
+    const started = await h.provider.start(konbiniRequest(orderId, overrides), `create-${orderId}`);
+    return { reference: started.reference, redirectUrl: pageOf(started) };
+  };
 
   async function issue(orderId: string, fields: Record<string, string> = { store: 'lawson' }) {
     const session = await sessionFor(orderId);
@@ -65,7 +60,7 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
     expect(res.status).toBe(303);
     const payment = (await h.client.getSession(session.reference)).payment as KomojuPayment;
     await h.sandbox.drain();
-    return { session, res, payment, details: payment.payment_details as KomojuKonbiniDetails };
+    return { session, res, payment, details: payment.payment_details as KomojuKonbiniDetails, ref: ref(orderId, session.reference, payment.id) };
   }
 
   const operator = (id: string, action: string, init: RequestInit = {}) =>
@@ -89,7 +84,7 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
     expect((await fetch(`${session.redirectUrl}?deadline_seconds=soon`)).status).toBe(400);
   });
 
-  it('issues a slip: authorized, default deadline, redirect back, signed payment.authorized', async () => {
+  it('issues a slip: authorized at KOMOJU, pending for the checkout, default deadline, signed payment.authorized', async () => {
     const before = new Date();
     const { session, res, payment, details } = await issue('order-slip', { store: 'family-mart' });
     const after = new Date();
@@ -110,13 +105,26 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
       instructions_url: `${h.apiUrl}/payments/${payment.id}/instructions`,
     });
 
-    expect(await h.provider.lookupSession(session.reference)).toEqual({
+    const deadline = payment.payment_deadline as string;
+    const slip = {
       paymentId: payment.id,
-      status: 'authorized',
+      status: 'pending',
       amount: 4200,
       currency: 'JPY',
-      konbini: { store: 'family-mart', deadline: payment.payment_deadline, instructionsUrl: details.instructions_url, confirmationCode: details.confirmation_code },
-    });
+      owner: { orderId: 'order-slip', reference: session.reference },
+      pending: {
+        kind: 'konbini',
+        reason: expect.stringContaining('family-mart'),
+        deadline,
+        settleBy: new Date(Date.parse(deadline) + GRACE_MS).toISOString(),
+        details: { store: 'family-mart', instructionsUrl: details.instructions_url, confirmationCode: details.confirmation_code },
+        notice: 'konbini_instructions',
+      },
+    };
+    expect(await h.provider.lookup(ref('order-slip', session.reference))).toEqual(slip);
+    expect(await h.provider.lookup(ref('order-slip', session.reference, payment.id))).toEqual(slip);
+    // The page can no longer be closed: the slip is reported, not lost.
+    expect(await h.provider.close(ref('order-slip', session.reference), 'close-order-slip')).toEqual(slip);
 
     expect(h.received).toHaveLength(1);
     const [hook] = h.received;
@@ -160,19 +168,22 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
     expect((await fetch(`${session.redirectUrl}/konbini`, form({ store: 'circle-k' }))).status).toBe(422);
     expect((await fetch(`${session.redirectUrl}/konbini`, form({ store: 'lawson', deadline_seconds: '0' }))).status).toBe(422);
     expect((await fetch(`${session.redirectUrl}/pay`, form({ number: '4111111111111111', name: 'X', expiry: '12/39', cvc: '123' }))).status).toBe(422);
-    const card = await h.provider.createSession({ ...konbiniRequest('order-card'), method: 'credit_card' }, 'create-order-card');
-    expect((await fetch(`${card.redirectUrl}/konbini`, form({ store: 'lawson' }))).status).toBe(422);
+    const card = await h.provider.start({ ...konbiniRequest('order-card'), method: 'credit_card' }, 'create-order-card');
+    expect((await fetch(`${pageOf(card)}/konbini`, form({ store: 'lawson' }))).status).toBe(422);
     expect(await h.db.collection(COLLECTIONS.payments).countDocuments({ session: { $in: [session.reference, card.reference] } })).toBe(0);
   });
 
   it('pay at store: captured with captured_at and payment.captured; then nothing else applies', async () => {
-    const { payment } = await issue('order-paid');
+    const { payment, ref: slip } = await issue('order-paid');
     const res = await operator(payment.id, 'pay-at-store', json);
     expect(res.status).toBe(200);
     const paid = (await res.json()) as KomojuPayment;
     expect(paid).toMatchObject({ id: payment.id, status: 'captured' });
     expect(paid.captured_at).not.toBeNull();
-    expect(await h.provider.lookupPayment(payment.id)).toMatchObject({ status: 'captured', konbini: { store: 'lawson' } });
+    const state = await h.provider.lookup(slip);
+    expect(state).toMatchObject({ status: 'captured', paymentId: payment.id, owner: { orderId: 'order-paid' } });
+    expect(state).not.toHaveProperty('pending');
+    expect((await h.provider.lookup(ref('order-paid', slip.reference))).status).toBe('captured');
     await h.sandbox.drain();
     expect(types(payment.id)).toEqual(['payment.authorized', 'payment.captured']);
     expect(h.received.every((d) => d.signed)).toBe(true);
@@ -183,17 +194,21 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
       expect(await refused.json()).toEqual({ error: { code: 'unprocessable_entity', message: expect.stringContaining('captured'), param: null } });
     }
     // KOMOJU cannot refund konbini by API: the operator files a refund_request instead.
-    await expect(h.provider.refund(payment.id, 4200, 'refund-paid')).rejects.toMatchObject({ status: 422, retryable: false });
+    await expect(h.provider.refund(slip, 4200, 'refund-paid')).rejects.toMatchObject({ status: 422, retryable: false });
+    await expect(h.provider.void(slip, 'void-paid')).rejects.toMatchObject({ status: 422, retryable: false });
     await h.sandbox.drain();
     expect(types(payment.id)).toEqual(['payment.authorized', 'payment.captured']);
   });
 
   it('expire: expired with payment.expired; the store can no longer take the money', async () => {
-    const { payment } = await issue('order-expire');
+    const { payment, ref: slip } = await issue('order-expire');
     const res = await operator(payment.id, 'expire', { headers: {} }); // no body, no form: JSON
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'expired' });
-    expect((await h.provider.lookupSession((await h.client.getPayment(payment.id)).session as string)).status).toBe('expired');
+    expect((await h.provider.lookup(ref('order-expire', (await h.client.getPayment(payment.id)).session))).status).toBe('expired');
+    const expired = await h.provider.lookup(slip);
+    expect(expired).toMatchObject({ status: 'expired', owner: { orderId: 'order-expire', reference: slip.reference } });
+    expect(expired).not.toHaveProperty('pending');
     expect((await operator(payment.id, 'pay-at-store', json)).status).toBe(422);
     expect((await operator(payment.id, 'cancel', json)).status).toBe(422);
     await h.sandbox.drain();
@@ -204,8 +219,11 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
     const first = await issue('order-cancel-op');
     expect(await (await operator(first.payment.id, 'cancel', json)).json()).toMatchObject({ status: 'cancelled' });
     const second = await issue('order-cancel-api');
-    await expect(h.provider.refund(second.payment.id, 4200, 'refund-auth')).rejects.toBeInstanceOf(ProviderError);
-    expect(await h.provider.cancel(second.payment.id, 'cancel-api')).toMatchObject({ status: 'cancelled', paymentId: second.payment.id });
+    await expect(h.provider.refund(second.ref, 4200, 'refund-auth')).rejects.toBeInstanceOf(ProviderError);
+    const voided = await h.provider.void(second.ref, 'cancel-api');
+    expect(voided).toMatchObject({ status: 'cancelled', paymentId: second.payment.id, owner: { orderId: 'order-cancel-api' } });
+    expect(voided).not.toHaveProperty('pending');
+    expect((await h.provider.lookup(ref('order-cancel-api', second.session.reference))).status).toBe('cancelled');
     await h.sandbox.drain();
     expect(types(first.payment.id)).toEqual(['payment.authorized', 'payment.cancelled']);
     expect(types(second.payment.id)).toEqual(['payment.authorized', 'payment.cancelled']);
@@ -213,10 +231,12 @@ describe('KOMOJU sandbox: konbini payments (real HTTP, real MongoDB)', () => {
   });
 
   it('expires by itself once the deadline has passed (on read), webhook once', async () => {
-    const { session, payment } = await issue('order-auto', { store: 'seicomart', deadline_seconds: '1' });
-    const expired = await eventually(() => h.provider.lookupPayment(payment.id), (state) => state.status === 'expired', 5000);
-    expect(expired).toMatchObject({ paymentId: payment.id, konbini: { store: 'seicomart' } });
-    expect((await h.provider.lookupSession(session.reference)).status).toBe('expired');
+    const { session, payment, ref: slip } = await issue('order-auto', { store: 'seicomart', deadline_seconds: '1' });
+    const first = await h.provider.lookup(slip);
+    expect(first).toMatchObject({ status: 'pending', pending: { details: { store: 'seicomart' }, deadline: payment.payment_deadline } });
+    const expired = await eventually(() => h.provider.lookup(slip), (state) => state.status === 'expired', 5000);
+    expect(expired).toMatchObject({ paymentId: payment.id, owner: { orderId: 'order-auto', reference: session.reference } });
+    expect((await h.provider.lookup(ref('order-auto', session.reference))).status).toBe('expired');
     await h.sandbox.drain();
     expect(types(payment.id)).toEqual(['payment.authorized', 'payment.expired']);
   });
