@@ -99,7 +99,8 @@ describe('KOMOJU konbini slip → pending payment', () => {
     expect(bare?.details).toEqual({ store: 'ministop' });
     const storeless = konbiniSlip(wireKonbini({ payment_details: { type: 'konbini' } as never }), GRACE_MS);
     expect(storeless?.details).toEqual({});
-    expect(storeless?.reason).not.toContain(' at ');
+    expect(storeless?.reason).toBe('konbini slip issued: waiting for the customer to pay at the store');
+    expect(bare?.reason).toBe('konbini slip issued at ministop: waiting for the customer to pay at the store');
     expect(konbiniSlip(wirePayment(), GRACE_MS)).toBeUndefined();
   });
 });

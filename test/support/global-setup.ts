@@ -54,6 +54,7 @@ export default async function globalSetup(): Promise<void> {
     namespace: stack.temporal!.namespace,
     mongoUri: stack.mongo!.uri,
     testServerPath: tools.temporalTestServer,
+    temporalCli: tools.temporalCli ?? null,
   };
   fs.writeFileSync(envFile, JSON.stringify(servers, null, 2));
   process.env[TEST_ENV_VAR] = envFile;

@@ -14,6 +14,8 @@ export interface TestServers {
   mongoUri: string;
   /** Cached time-skipping test server; undefined = the SDK downloads its own. */
   testServerPath?: string;
+  /** Cached `temporal` CLI, for tests that start (and stop) a dev server of their own. */
+  temporalCli?: string | null;
 }
 
 let cached: TestServers | undefined;

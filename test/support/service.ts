@@ -26,8 +26,8 @@ let counter = 0;
  * a real SMTP listener, the worker, and the API on a real port with the KOMOJU sandbox.
  * Each call gets its own database and task queue, so test files do not see each other.
  */
-export async function startService(env: Record<string, string> = {}): Promise<TestService> {
-  const servers = testServers();
+export async function startService(env: Record<string, string> = {}, { temporalAddress }: { temporalAddress?: string } = {}): Promise<TestService> {
+  const servers = { ...testServers(), ...(temporalAddress ? { temporalAddress } : {}) };
   const port = await freePort();
   const unique = `${process.pid}-${++counter}-${Date.now().toString(36)}`;
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'checkout-sagas-mail-'));
