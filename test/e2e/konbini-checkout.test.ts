@@ -1,3 +1,4 @@
+import { startSmtpCapture } from '../../src/stack/smtp';
 import { eventually, http, startService, type TestService } from '../support/service';
 
 let service: TestService;
@@ -66,3 +67,21 @@ test('konbini: nobody pays → expired after the deadline, seats released, one e
   const day = (await http('GET', `${service.url}/events/fes`)).json.ticketTypes[0];
   expect(day.reserved).toBe(0);
 });
+
+test('SMTP down: a slip paid at the store still completes; both mails go out once SMTP is back, once each', async () => {
+  const { port } = new URL(service.smtp.url);
+  await service.smtp.stop();
+  try {
+    const { paymentId } = await issueSlip('kon-3');
+    expect((await http('POST', `${service.url}/sandbox/komoju/payments/${paymentId}/pay-at-store`, {})).status).toBe(200);
+    // The instructions mail is still being retried: the order does not wait for it.
+    const done = await eventually(() => http('GET', `${service.url}/checkouts/kon-3`), (res) => res.json?.status === 'completed');
+    expect(done.json.tickets).toHaveLength(1);
+    expect(await mailsTo('kon-3@example.com')).toHaveLength(0);
+  } finally {
+    service.smtp = await startSmtpCapture({ dir: service.smtp.dir, port: Number(port) });
+  }
+  const mails = await eventually(() => mailsTo('kon-3@example.com'), (list) => list.length >= 2, 90_000);
+  expect(mails.map((m) => m.subject).sort()).toEqual([expect.stringContaining('コンビニ'), expect.stringContaining('チケット')].sort());
+  expect(mails).toHaveLength(2);
+}, 120_000);

@@ -119,6 +119,10 @@ describe('komojuInbound.receive', () => {
     });
     expect(inbound.receive(signed({ id: '', type: 'ping' }))).toMatchObject({ ok: false, status: 400, code: 'invalid_request' });
     expect(inbound.receive(signed({ id: 42, type: 'ping' }))).toMatchObject({ ok: false, status: 400, code: 'invalid_request' });
+    // Signed JSON that is not an event object is refused, even with an id in the header.
+    for (const body of ['null', '[]', '"x"', '7']) {
+      expect(inbound.receive(signed(body, { 'X-Komoju-ID': 'evt_h' }))).toMatchObject({ ok: false, status: 400, code: 'invalid_request' });
+    }
   });
 
   it("falls back to KOMOJU's X-Komoju-ID and X-Komoju-Event headers", () => {

@@ -53,7 +53,7 @@ export async function startService(env: Record<string, string> = {}, { temporalA
     async stop() {
       await api.close();
       await worker.close();
-      await smtp.stop();
+      await this.smtp.stop(); // the one running now (a test may have restarted it)
       fs.rmSync(mailDir, { recursive: true, force: true });
     },
   };

@@ -39,7 +39,10 @@ export function komojuInbound(webhookSecret: string): ProviderInbound {
       } catch {
         return { ok: false, status: 400, code: 'invalid_json', message: 'webhook body is not JSON' };
       }
-      const id = text(envelope?.id) ?? text(header('x-komoju-id'));
+      if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) {
+        return { ok: false, status: 400, code: 'invalid_request', message: 'webhook body is not an event object' };
+      }
+      const id = text(envelope.id) ?? text(header('x-komoju-id'));
       if (!id) return { ok: false, status: 400, code: 'invalid_request', message: 'webhook has no event id' };
       const type = text(envelope.type) ?? text(header('x-komoju-event')) ?? 'unknown';
       const data = envelope.data && typeof envelope.data === 'object' ? envelope.data : {};

@@ -38,7 +38,7 @@ export function fromPayment(payment: KomojuPayment, konbiniGraceMs: number): Pro
 
 /** What a session says about the checkout; a payment, once there is one, is the truth. */
 export function fromSession(session: KomojuSession, konbiniGraceMs: number): ProviderPayment {
-  const owner = { orderId: session.payment_data?.external_order_num ?? null, reference: session.id };
+  const owner = { orderId: session.payment_data?.external_order_num ?? session.payment?.external_order_num ?? null, reference: session.id };
   const open = session.status === 'pending' && !session.expired;
   if (session.payment) {
     const payment = { ...fromPayment(session.payment, konbiniGraceMs), owner };

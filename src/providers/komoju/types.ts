@@ -5,7 +5,7 @@
 
 export type KomojuSessionStatus = 'pending' | 'completed' | 'cancelled';
 
-export type KomojuPaymentStatus = 'pending' | 'authorized' | 'captured' | 'expired' | 'cancelled' | 'refunded';
+export type KomojuPaymentStatus = 'pending' | 'authorized' | 'captured' | 'expired' | 'cancelled' | 'refunded' | 'failed';
 
 export type KomojuPaymentType = 'credit_card' | 'konbini';
 
