@@ -6,5 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Temporal SDK logs: WARN and above only (see the file).
+  setupFiles: ['<rootDir>/test/support/temporal-logging.ts'],
   testTimeout: 120000,
 };
