@@ -44,7 +44,7 @@ export async function startService(env: Record<string, string> = {}, { temporalA
   const endpoints = { temporalAddress: servers.temporalAddress, mongoUri: servers.mongoUri, smtpUrl: smtp.url };
   const worker = await startWorker(config, endpoints, log, { workflowBundle: await workflowBundle() });
   const api = await startApi(config, endpoints, log);
-  return {
+  const service: TestService = {
     url: config.publicUrl,
     config,
     smtp,
@@ -53,10 +53,11 @@ export async function startService(env: Record<string, string> = {}, { temporalA
     async stop() {
       await api.close();
       await worker.close();
-      await this.smtp.stop(); // the one running now (a test may have restarted it)
+      await service.smtp.stop(); // the one running now (a test may have restarted it)
       fs.rmSync(mailDir, { recursive: true, force: true });
     },
   };
+  return service;
 }
 
 export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
