@@ -1,4 +1,5 @@
 import { ApplicationFailure, asyncLocalStorage } from '@temporalio/activity';
+import { orderPageUrl } from '../src/checkout/request';
 import { renderMail, type EmailKind } from '../src/mail/templates';
 import type { ActivityDeps } from './deps';
 
@@ -29,7 +30,7 @@ export function createEmailActivities({ store, mailer, storefrontUrl }: Activity
         { $setOnInsert: { orderId, kind, to: order.customer.email, messageId, state: 'sending' }, $inc: { attempts: 1 } },
         { upsert: true },
       );
-      const mail = renderMail(kind, order, { orderUrl: `${storefrontUrl}/orders/${encodeURIComponent(orderId)}` });
+      const mail = renderMail(kind, order, { orderUrl: orderPageUrl(storefrontUrl, order, true) });
       await whileAttemptLives((signal) => mailer.send({ to: order.customer.email, messageId, ...mail }, { signal }));
       await store.emails.updateOne({ _id }, { $set: { state: 'sent', sentAt: new Date() } });
       return { sent: true };

@@ -7,7 +7,7 @@ import type { Store } from '../db/mongo';
 import type { OrderDoc } from '../db/schema';
 import type { CheckoutInput, OpenedCheckout } from '../domain/checkout';
 import { requestCancel, verifyWithProvider } from '../checkout/signals';
-import { CreateCheckout, customerView, newClientSecret, newOrderId, orderView, priceItems, requestHash } from '../checkout/request';
+import { CreateCheckout, customerView, newClientSecret, newOrderId, orderPageUrl, orderView, priceItems, requestHash } from '../checkout/request';
 import type { Providers } from '../providers';
 import type { Checkouts } from '../temporal/client';
 import { CHECKOUT_CANCELLED, checkoutWorkflowId, IDEMPOTENCY_CONFLICT, PROVIDER_UNAVAILABLE, SOLD_OUT } from '../temporal/messages';
@@ -52,12 +52,6 @@ function refusal(err: unknown, orderId: string): HttpError | undefined {
   }
 }
 
-/** The order's page for its customer; the client secret rides along only for the customer's own browser. */
-export function orderPageUrl(storefrontUrl: string, order: OrderDoc, withSecret: boolean): string {
-  const page = `${storefrontUrl}/orders/${encodeURIComponent(order._id)}`;
-  return withSecret ? `${page}?clientSecret=${encodeURIComponent(order.clientSecret)}` : page;
-}
-
 export function checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }: CheckoutRoutesDeps): Router {
   const router = Router();
 
@@ -82,8 +76,10 @@ export function checkoutsRouter({ store, checkouts, inbox, providers, config, li
     const existing = await store.orders.findOne({ _id: orderId });
     if (existing) {
       if (existing.requestHash !== hash) throw new HttpError(409, 'idempotency_conflict', 'this orderId was already used with a different request');
-      // Still opening the provider's page? Then join the running checkout below.
       if (existing.payment.nextAction) return void res.status(200).json(answerOf(existing));
+      // It closed before its page ever opened (the provider was down until time ran out, or a cancel won).
+      if (existing.status !== 'pending') throw new HttpError(409, 'checkout_closed', `checkout ${orderId} is ${existing.status}; start a new one with another orderId`);
+      // Still opening the provider's page: join the running checkout below.
     }
 
     const event = await loadEvent(store, body.eventId);

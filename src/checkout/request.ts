@@ -96,3 +96,9 @@ export function customerView(order: OrderDoc) {
 function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null && value !== undefined));
 }
+
+/** The order's page for its customer; the client secret rides along only to the customer (mails, their own return). */
+export function orderPageUrl(storefrontUrl: string, order: OrderDoc, withSecret: boolean): string {
+  const page = `${storefrontUrl}/orders/${encodeURIComponent(order._id)}`;
+  return withSecret ? `${page}?clientSecret=${encodeURIComponent(order.clientSecret)}` : page;
+}

@@ -42,10 +42,19 @@ test('the caller gets a 503 in the contract\'s shape, not a hung request; the se
   const order = await eventually(() => call('GET', `${service.url}/checkouts/down-1`), (o) => o.json?.status === 'cancelled', 60_000);
   expect(order.json.history.at(-1).reason).toContain('could not be reached');
   expect(await seats()).toMatchObject({ reserved: 0, available: 5 });
+  // Asking again now is a clear no: that checkout is over.
+  const late = await call('POST', `${service.url}/checkouts`, cardBody('down-1', 'gig', 'pit'));
+  expect(late.status).toBe(409);
+  expect(late.json.error.code).toBe('checkout_closed');
   // It was retried, always with the same idempotency key (a session is never opened twice).
   const sessions = attempts.filter((a) => a.path === '/api/v1/sessions');
   expect(sessions.length).toBeGreaterThan(1);
   expect(new Set(sessions.map((a) => a.idempotencyKey))).toEqual(new Set(['down-1:start']));
+});
+
+test('with a real KOMOJU configured, the built-in sandbox is not mounted', async () => {
+  expect((await call('GET', `${service.url}/sandbox/komoju/`)).status).toBe(404);
+  expect((await call('POST', `${service.url}/sandbox/komoju/api/v1/sessions`, {})).status).toBe(404);
 });
 
 test('a cancel while the provider is still being retried wins: the seats come back at once', async () => {

@@ -67,6 +67,7 @@ test('a card checkout end to end: event → checkout → sandbox page → pay �
   expect(mails).toHaveLength(1);
   expect(mails[0].to).toEqual(['aki@example.com']);
   for (const ticket of order.json.tickets) expect(mails[0].text).toContain(ticket.code);
+  expect(mails[0].text).toContain(back.headers.get('location')); // the mail's link opens the customer's own page
 
   // The storefront page shows the outcome to the customer, and only to them.
   const landing = await http('GET', back.headers.get('location')!);

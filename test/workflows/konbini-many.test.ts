@@ -39,7 +39,7 @@ test(`${COUNT} konbini checkouts waiting at once: the paid half completes, the r
   await eventually(
     async () => started.filter(({ orderId }) => h.emails(orderId).includes('konbini_instructions')).length,
     (waiting) => waiting === COUNT,
-    300_000,
+    540_000, // a wait for state, not a speed limit: 2-core machines took 250-450 s for the whole test
   );
 
   for (const run of started.filter((r) => r.pays)) {
@@ -57,4 +57,4 @@ test(`${COUNT} konbini checkouts waiting at once: the paid half completes, the r
     expect(h.emails(run.orderId)).toEqual(['konbini_instructions', run.pays ? 'order_confirmation' : 'payment_expired']);
   }
   expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(soon) + 1000); // none expired before its deadline + grace
-}, 600_000);
+}, 900_000);
