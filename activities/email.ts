@@ -1,4 +1,5 @@
 import { ApplicationFailure, asyncLocalStorage } from '@temporalio/activity';
+import { ORDER_NOT_FOUND } from '../src/temporal/messages';
 import { orderPageUrl } from '../src/checkout/request';
 import { renderMail, type EmailKind } from '../src/mail/templates';
 import type { ActivityDeps } from './deps';
@@ -22,7 +23,7 @@ export function createEmailActivities({ store, mailer, storefrontUrl }: Activity
       const existing = await store.emails.findOne({ _id });
       if (existing?.state === 'sent') return { sent: false };
       const order = await store.orders.findOne({ _id: orderId });
-      if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} not found`, 'OrderNotFound');
+      if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} not found`, ORDER_NOT_FOUND);
 
       const messageId = `<${orderId}.${kind}@checkout-sagas>`;
       await store.emails.updateOne(

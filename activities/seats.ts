@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CheckoutItem, PricedItem } from '../src/domain/checkout';
 import { inventoryId } from '../src/db/schema';
-import { SOLD_OUT } from '../src/temporal/messages';
+import { NO_HOLD, SOLD_OUT } from '../src/temporal/messages';
 import type { ActivityDeps } from './deps';
 
 export interface SeatsRequest {
@@ -86,7 +86,7 @@ export function createSeatActivities({ store }: ActivityDeps) {
         if (moved.modifiedCount === 0) {
           const sold = await store.inventory.countDocuments({ _id, [saleKey(orderId)]: { $exists: true } });
           if (sold === 0) {
-            throw ApplicationFailure.nonRetryable(`order ${orderId} holds no seats of ${item.ticketTypeId}`, 'NoHold');
+            throw ApplicationFailure.nonRetryable(`order ${orderId} holds no seats of ${item.ticketTypeId}`, NO_HOLD);
           }
         }
       }
