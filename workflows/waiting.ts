@@ -78,9 +78,13 @@ export class PaymentWait {
     const settleBy = Date.parse(payment.pending.settleBy);
     for (;;) {
       if (!(await condition(() => this.events.waiting, Math.max(1, settleBy - Date.now())))) {
-        // The deadline and our grace have passed: one last question, then it has expired.
-        const last = verdictOf(await this.desk.check(), 'pending', 'payment deadline passed');
-        return last?.kind === 'paid' || last?.kind === 'authorized' ? last : { kind: 'gone', status: 'expired', reason: 'payment deadline passed' };
+        // The deadline and our grace have passed: one last question; a payment still pending
+        // (a review nobody decided) is voided, so no money can come after the seats are gone.
+        const reason = 'payment deadline passed';
+        const last = await this.desk.check();
+        const now = last?.status === 'pending' ? await this.desk.void(last) : last;
+        const verdict = verdictOf(now, 'pending', reason);
+        return verdict?.kind === 'paid' || verdict?.kind === 'authorized' ? verdict : { kind: 'gone', status: payment.pending.lapse ?? 'expired', reason };
       }
       const received = this.events.next()!;
       const reason = described(received);

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Store } from '../db/mongo';
 import type { OrderDoc } from '../db/schema';
 import type { CheckoutInput, OpenedCheckout } from '../domain/checkout';
-import { requestCancel, verifyWithProvider } from '../checkout/signals';
+import { requestCancel, tellCheckout, verifyWithProvider } from '../checkout/signals';
 import { CreateCheckout, customerView, newClientSecret, newOrderId, orderPageUrl, orderView, priceItems, requestHash } from '../checkout/request';
 import type { Providers } from '../providers';
 import type { Checkouts } from '../temporal/client';
@@ -122,24 +122,27 @@ export function checkoutsRouter({ store, checkouts, inbox, providers, config, li
   });
 
   /**
-   * The customer's browser back from the provider. Believe the provider's API, not the URL; and
-   * a GET never cancels: a page still open stays open (a link prefetcher or a double click must
-   * not cancel anyone's checkout), and the order page offers to continue or to cancel.
+   * The customer's browser back from the provider (KOMOJU: `/return`). Believe the provider's
+   * API, not the URL; and a GET never cancels: a page still open stays open (a link prefetcher
+   * or a double click must not cancel anyone's checkout), and the order page offers to continue
+   * or to cancel. A customer who says they signed prompts the workflow to ask the provider.
    */
-  router.get('/:orderId/return', async (req, res) => {
+  router.get('/:orderId/*landing', async (req, res) => {
     const order = await store.orders.findOne({ _id: String(req.params.orderId) });
     if (!order) throw notFound(`checkout ${req.params.orderId}`);
     const provider = providers[order.payment.provider];
-    if (provider && order.payment.reference) {
-      try {
-        await verifyWithProvider(provider, inbox, order, 'return');
-      } catch (err) {
-        // The webhook or the checkout's own timeout will settle it; the customer still goes on.
-        log.warn({ err, orderId: order._id }, 'could not verify the return with the provider');
-      }
+    const landing = (req.params.landing as unknown as string[]).join('/');
+    if (!provider?.inbound.landings.includes(landing)) throw new HttpError(404, 'not_found', `no route for GET ${req.path}`);
+    const landed = provider.inbound.land(landing, req.query, { orderId: order._id, reference: order.payment.reference });
+    if (!landed.ok) throw new HttpError(landed.status, landed.code, landed.message);
+    try {
+      if (landed.says) await tellCheckout(inbox, order, landed.says);
+      else if (order.payment.reference) await verifyWithProvider(provider, inbox, order, 'return');
+    } catch (err) {
+      // The webhook or the checkout's own timeout will settle it; the customer still goes on.
+      log.warn({ err, orderId: order._id }, 'could not verify the return with the provider');
     }
-    const fromCustomer = provider?.inbound.isCustomerReturn(req.query, order.payment.reference) ?? false;
-    res.redirect(303, orderPageUrl(config.storefrontUrl, order, fromCustomer));
+    res.redirect(303, orderPageUrl(config.storefrontUrl, order, landed.fromCustomer));
   });
 
   return router;

@@ -6,7 +6,7 @@
 import type { EventInbox } from '../api/inbox';
 import type { OrderDoc } from '../db/schema';
 import type { PaymentProvider, PaymentStatus, ProviderPayment } from '../providers/types';
-import type { PaymentEventKind } from '../temporal/messages';
+import type { PaymentEvent, PaymentEventKind } from '../temporal/messages';
 
 /** The signal a provider's answer becomes; `open` (nothing happened yet) becomes none. */
 const SIGNAL_FOR: Record<PaymentStatus, PaymentEventKind | null> = {
@@ -52,17 +52,16 @@ export async function verifyWithProvider(
 }
 
 /** The shop, the customer or an operator asks to cancel: recorded once per source, then relayed. */
-export async function requestCancel(inbox: EventInbox, order: OrderDoc, source: 'api' | 'admin'): Promise<void> {
-  const fresh = await inbox.record({
-    _id: `cancel:${source}:${order._id}`,
-    provider: order.payment.provider,
-    source,
-    type: 'cancel',
-    orderId: order._id,
-    paymentId: null,
-    signal: 'cancelled',
-    body: '{}',
-    state: 'recorded',
-  });
+export function requestCancel(inbox: EventInbox, order: OrderDoc, source: 'api' | 'admin'): Promise<void> {
+  return tell(inbox, order, `cancel:${source}:${order._id}`, source, 'cancelled');
+}
+
+/** The customer says something only the provider can confirm (they signed): told once, then relayed. */
+export function tellCheckout(inbox: EventInbox, order: OrderDoc, says: 'signed'): Promise<void> {
+  return tell(inbox, order, `return:${order._id}:${says}`, 'return', says);
+}
+
+async function tell(inbox: EventInbox, order: OrderDoc, id: string, source: PaymentEvent['source'], signal: PaymentEventKind): Promise<void> {
+  const fresh = await inbox.record({ _id: id, provider: order.payment.provider, source, type: `${source}.${signal}`, orderId: order._id, paymentId: null, signal, body: '{}', state: 'recorded' });
   if (fresh) void inbox.kick();
 }

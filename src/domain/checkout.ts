@@ -89,6 +89,8 @@ export interface PendingPayment {
   details?: Record<string, string>;
   /** The mail that tells the customer what to do, sent once. */
   notice?: EmailKind;
+  /** What the order becomes if nothing is decided by `settleBy` (default `expired`). */
+  lapse?: 'expired' | 'cancelled';
 }
 
 /** Where the customer goes next to pay: the provider's page, or a checkout embedded in ours. */
@@ -100,6 +102,7 @@ export type NextAction =
 export type EmailKind =
   | 'order_confirmation'
   | 'konbini_instructions'
+  | 'payment_under_review'
   | 'payment_expired'
   | 'order_cancelled'
   | 'refund_notice';
@@ -155,12 +158,12 @@ export type PaymentView = {
   method: string;
   reference: string | null;
   status: string;
-  pending?: Omit<PendingPayment, 'details' | 'notice'>;
+  pending?: Omit<PendingPayment, 'details' | 'notice' | 'lapse'>;
 } & { [pendingKind: string]: unknown };
 
 /** Files a pending payment into the payment view: `pending`, and its details under its kind. */
 export function withPending(payment: PaymentView, pending: PendingPayment): PaymentView {
-  const { details, notice: _notice, ...summary } = pending;
+  const { details, notice: _notice, lapse: _lapse, ...summary } = pending;
   return { ...payment, pending: summary, ...(details ? { [pending.kind]: { ...details, ...(pending.deadline ? { deadline: pending.deadline } : {}) } } : {}) };
 }
 

@@ -60,6 +60,16 @@ const en: Record<EmailKind, Template> = {
       `Order: ${orderUrl}`,
     ].join('\n'),
   }),
+  payment_under_review: (o, { orderUrl }) => ({
+    subject: `Your payment is being reviewed — order ${o._id}`,
+    text: [
+      `Dear ${o.customer.name},`,
+      '',
+      `Your payment of ${money(o.amount, o.currency, 'en')} is being reviewed by the payment provider. Your seats are held meanwhile; we will write again as soon as it is decided.`,
+      '',
+      `Order: ${orderUrl}`,
+    ].join('\n'),
+  }),
   payment_expired: (o) => ({
     subject: `Payment deadline passed — order ${o._id}`,
     text: `Dear ${o.customer.name},\n\nThe payment deadline for order ${o._id} has passed without payment. The order was cancelled and the seats were released.`,
@@ -102,6 +112,16 @@ const ja: Record<EmailKind, Template> = {
       `お支払期限: ${slip(o).deadline ? formatDeadline(slip(o).deadline!, 'ja') : '-'}`,
       `確認番号: ${slip(o).confirmationCode ?? '-'}`,
       `お支払い方法: ${slip(o).instructionsUrl ?? '-'}`,
+      '',
+      `ご注文: ${orderUrl}`,
+    ].join('\n'),
+  }),
+  payment_under_review: (o, { orderUrl }) => ({
+    subject: `お支払いの審査中です（ご注文番号 ${o._id}）`,
+    text: [
+      `${o.customer.name} 様`,
+      '',
+      `${money(o.amount, o.currency, 'ja')} のお支払いは決済会社で審査中です。審査の間お席は確保しております。結果が出ましたら改めてご連絡いたします。`,
       '',
       `ご注文: ${orderUrl}`,
     ].join('\n'),

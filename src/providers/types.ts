@@ -114,6 +114,8 @@ export type Received = { ok: true; event: InboundEvent } | { ok: false; status: 
 
 export type InboundOutcome = 'accepted' | 'duplicate' | 'unknown_order';
 
+export type Landing = { ok: true; fromCustomer: boolean; says?: 'signed' } | { ok: false; status: number; code: string; message: string };
+
 export interface ProviderInbound {
   /** HTTP methods the provider delivers with (KOMOJU: POST; Resurs: GET and POST). */
   readonly webhookMethods: readonly string[];
@@ -121,11 +123,15 @@ export interface ProviderInbound {
   receive(delivery: Delivery): Received;
   /** The answer the provider expects for each outcome (KOMOJU: 200 JSON; Resurs: 204, 410). */
   answer(outcome: InboundOutcome): { status: number; body?: unknown };
+  /** Where this provider sends the customer back, under `/checkouts/{orderId}/` (KOMOJU: `return`). */
+  readonly landings: readonly string[];
   /**
-   * Whether the customer's return visit carries the proof that only the customer's browser has
-   * (KOMOJU appends the session id): then the order page link may carry the client secret.
+   * Reads the customer's return at one of those landings. Never trusted for the outcome (the
+   * provider's API decides); it says whether the visit carries the proof only the customer's
+   * browser has (then the order page link may carry the client secret), and what the customer
+   * claims (`signed`), which only prompts the workflow to ask the provider.
    */
-  isCustomerReturn(query: Record<string, unknown>, reference: string | null): boolean;
+  land(landing: string, query: Record<string, unknown>, order: { orderId: string; reference: string | null }): Landing;
 }
 
 /** A provider answered with an error; `retryable` says whether asking again can help. */

@@ -38,6 +38,12 @@ describe('KOMOJU webhook signature', () => {
 
 const inbound = komojuInbound(WEBHOOK_SECRET);
 
+/** The customer back at `/checkouts/{orderId}/return`: does the visit prove it is their browser? */
+function isCustomerReturn(query: Record<string, unknown>, reference: string | null): boolean {
+  const landed = inbound.land('return', query, { orderId: 'o', reference });
+  return landed.ok && landed.fromCustomer;
+}
+
 /** A POST to `/webhooks/komoju` as the HTTP layer hands it over. */
 function delivery(raw: Buffer | string, headers: Record<string, string | undefined> = {}): InboundDelivery {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -140,20 +146,20 @@ describe('komojuInbound.receive', () => {
   });
 });
 
-describe('komojuInbound.isCustomerReturn', () => {
+describe('komojuInbound.land (the customer back at /return)', () => {
   it('is true only for the session_id of this checkout', () => {
     const reference = 'abcdefghijklmnopqrstuvwxy';
-    expect(inbound.isCustomerReturn({ session_id: reference }, reference)).toBe(true);
-    expect(inbound.isCustomerReturn({ session_id: reference, lang: 'ja' }, reference)).toBe(true);
-    expect(inbound.isCustomerReturn({ session_id: 'bcdefghijklmnopqrstuvwxya' }, reference)).toBe(false);
-    expect(inbound.isCustomerReturn({ session_id: reference.slice(0, 24) }, reference)).toBe(false);
-    expect(inbound.isCustomerReturn({ session_id: `${reference}x` }, reference)).toBe(false);
-    expect(inbound.isCustomerReturn({ session_id: '' }, reference)).toBe(false);
-    expect(inbound.isCustomerReturn({ session_id: [reference] }, reference)).toBe(false);
-    expect(inbound.isCustomerReturn({}, reference)).toBe(false);
-    expect(inbound.isCustomerReturn({ session: reference }, reference)).toBe(false);
-    expect(inbound.isCustomerReturn({ session_id: reference }, null)).toBe(false);
-    expect(inbound.isCustomerReturn({ session_id: '' }, '')).toBe(false);
+    expect(isCustomerReturn({ session_id: reference }, reference)).toBe(true);
+    expect(isCustomerReturn({ session_id: reference, lang: 'ja' }, reference)).toBe(true);
+    expect(isCustomerReturn({ session_id: 'bcdefghijklmnopqrstuvwxya' }, reference)).toBe(false);
+    expect(isCustomerReturn({ session_id: reference.slice(0, 24) }, reference)).toBe(false);
+    expect(isCustomerReturn({ session_id: `${reference}x` }, reference)).toBe(false);
+    expect(isCustomerReturn({ session_id: '' }, reference)).toBe(false);
+    expect(isCustomerReturn({ session_id: [reference] }, reference)).toBe(false);
+    expect(isCustomerReturn({}, reference)).toBe(false);
+    expect(isCustomerReturn({ session: reference }, reference)).toBe(false);
+    expect(isCustomerReturn({ session_id: reference }, null)).toBe(false);
+    expect(isCustomerReturn({ session_id: '' }, '')).toBe(false);
   });
 });
 
@@ -225,8 +231,8 @@ describe('KOMOJU sandbox webhooks, received as the service receives them (real H
     const back = new URL(res.headers.get('location') as string);
     expect(back.origin + back.pathname).toBe('https://shop.example/checkouts/order-return/return');
     const query = Object.fromEntries(back.searchParams);
-    expect(inbound.isCustomerReturn(query, started.reference)).toBe(true);
-    expect(inbound.isCustomerReturn(query, other.reference)).toBe(false);
+    expect(isCustomerReturn(query, started.reference)).toBe(true);
+    expect(isCustomerReturn(query, other.reference)).toBe(false);
     expect((await h.provider.lookup(ref('order-return', started.reference))).status).toBe('captured');
   });
 });

@@ -98,3 +98,24 @@ test('a cancel request for an authorized payment voids it: no money taken, seats
   expect(h.names(orderId)).toEqual(expect.arrayContaining(['closePayment', 'voidPayment', 'releaseSeats']));
   expect(h.names(orderId)).not.toContain('capturePayment');
 });
+
+test('a review nobody decides: at its deadline the provider is asked once more, the payment voided, the order cancelled', async () => {
+  const { handle, orderId, script } = await h.open();
+  const settleBy = new Date((await h.env.currentTimeMs()) + 3 * 86_400_000).toISOString();
+  script.payment = {
+    paymentId: 'pay_review',
+    status: 'pending',
+    amount: 3000,
+    currency: 'JPY',
+    owner: { orderId, reference: `sess_${orderId}` },
+    pending: { kind: 'review', reason: 'under the provider\'s fraud review', settleBy, notice: 'payment_under_review', lapse: 'cancelled' },
+  };
+  await handle.signal(authorizedSignal, { eventId: 'evt_frozen', source: 'webhook', paymentId: 'pay_review' });
+  expect(await handle.result()).toEqual({ status: 'cancelled', reason: 'payment deadline passed' });
+  expect(await h.env.currentTimeMs()).toBeGreaterThanOrEqual(Date.parse(settleBy));
+  const names = h.names(orderId);
+  expect(names.lastIndexOf('lookupPayment')).toBeLessThan(names.indexOf('voidPayment'));
+  expect(names.indexOf('voidPayment')).toBeLessThan(names.indexOf('releaseSeats'));
+  expect(h.moves(orderId)).toEqual(['awaiting_payment', 'cancelled']);
+  expect(h.emails(orderId)).toEqual(['payment_under_review', 'order_cancelled']);
+});

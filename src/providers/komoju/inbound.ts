@@ -62,12 +62,14 @@ export function komojuInbound(webhookSecret: string): ProviderInbound {
     // KOMOJU counts any 2xx as delivered; events for orders we do not know are kept for operators.
     answer: (outcome) => ({ status: 200, body: { received: true, duplicate: outcome === 'duplicate' } }),
 
-    isCustomerReturn(query, reference) {
+    // KOMOJU appends `session_id` to the return URL: only the customer's browser knows it.
+    landings: ['return'],
+    land(_landing, query, { reference }) {
       const given = query.session_id;
-      if (typeof given !== 'string' || !reference) return false;
+      if (typeof given !== 'string' || !reference) return { ok: true, fromCustomer: false };
       const a = Buffer.from(given);
       const b = Buffer.from(reference);
-      return a.length === b.length && timingSafeEqual(a, b);
+      return { ok: true, fromCustomer: a.length === b.length && timingSafeEqual(a, b) };
     },
   };
 }
