@@ -43,7 +43,7 @@ export function createPaymentActivities({ providers, store, publicUrl }: Activit
     if (!provider) throw ApplicationFailure.nonRetryable(`payment provider ${name} is not configured`, PROVIDER_MISSING);
     return provider;
   };
-  const ref = ({ orderId, reference, paymentId }: ProviderCall): PaymentRef => ({ orderId, reference, paymentId });
+  const ref = ({ orderId, reference, paymentId, currency }: ProviderCall): PaymentRef => ({ orderId, reference, paymentId, currency });
 
   return {
     /** Opens the provider's page (or books the payment) and remembers where the customer goes next. */
@@ -65,9 +65,10 @@ export function createPaymentActivities({ providers, store, publicUrl }: Activit
         ),
       );
       const redirect = started.nextAction.type === 'redirect' ? { 'payment.redirectUrl': started.nextAction.url } : {};
+      const record = started.record ? { [`payment.${request.provider}`]: started.record } : {};
       await store.orders.updateOne(
         { _id: request.orderId },
-        { $set: { 'payment.reference': started.reference, 'payment.nextAction': started.nextAction, 'payment.expiresAt': started.expiresAt, ...redirect } },
+        { $set: { 'payment.reference': started.reference, 'payment.nextAction': started.nextAction, 'payment.expiresAt': started.expiresAt, ...redirect, ...record } },
       );
       return started;
     },

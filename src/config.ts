@@ -71,6 +71,7 @@ const EnvSchema = z
     RESURS_USERNAME: z.string().min(1).optional(),
     RESURS_PASSWORD: z.string().min(1).optional(),
     RESURS_CALLBACK_SALT: z.string().min(1).optional(),
+    RESURS_REVIEW_TIMEOUT: duration.default(3 * 86_400_000),
     CHECKOUT_TIMEOUT: duration.default(30 * 60_000),
     CHECKOUT_RATE_LIMIT: parsed(parseRateLimit).default({ max: 120, windowMs: 60_000 }),
     KONBINI_GRACE: duration.default(60 * 60_000),
@@ -114,7 +115,7 @@ export interface Config {
   smtp: { url?: string; from: string };
   /** `enabled` false: not offered at all. `sandbox`: served by the API's built-in sandbox. */
   komoju: { enabled: boolean; sandbox: boolean; apiUrl: string; secretKey: string; webhookSecret: string; konbiniGraceMs: number };
-  resurs: { enabled: boolean; sandbox: boolean; apiUrl: string; username: string; password: string; callbackSalt: string };
+  resurs: { enabled: boolean; sandbox: boolean; apiUrl: string; username: string; password: string; callbackSalt: string; reviewTimeoutMs: number };
   checkoutTimeoutMs: number;
   /** Per client, for creating checkouts. */
   checkoutRateLimit: RateLimit;
@@ -183,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       username: secret(resurs, e.RESURS_USERNAME, 'sandbox'),
       password: secret(resurs, e.RESURS_PASSWORD, 'sandbox'),
       callbackSalt: secret(resurs, e.RESURS_CALLBACK_SALT, 'sandbox-salt'),
+      reviewTimeoutMs: e.RESURS_REVIEW_TIMEOUT,
     },
     checkoutTimeoutMs: e.CHECKOUT_TIMEOUT,
     checkoutRateLimit: e.CHECKOUT_RATE_LIMIT,

@@ -115,6 +115,7 @@ export class Order {
         provider: this.input.payment.provider,
         reference: this.state.reference,
         paymentId: payment.paymentId,
+        currency: this.input.currency,
         amount: payment.amount,
         idempotencyKey: `${this.orderId}:refund`,
       });

@@ -18,7 +18,7 @@ export class ProviderDesk {
 
   private ref(paymentId = this.order.state.paymentId) {
     const { orderId, input, state } = this.order;
-    return { orderId, provider: input.payment.provider, reference: state.reference, paymentId };
+    return { orderId, provider: input.payment.provider, reference: state.reference, paymentId, currency: input.currency };
   }
 
   private key(step: string): string {

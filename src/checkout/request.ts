@@ -7,6 +7,17 @@ import { HttpError } from '../api/errors';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
 
+const Address = z.strictObject({
+  addressRow1: z.string().trim().min(1).max(100),
+  addressRow2: z.string().trim().min(1).max(100).optional(),
+  postalCode: z.string().trim().regex(/^[0-9A-Za-z -]{2,10}$/, 'must be a postal code'),
+  postalArea: z.string().trim().min(1).max(50),
+  country: z.enum(['SE', 'NO', 'DK', 'FI']),
+});
+
+/** What Resurs Bank needs to grant credit; its own forms need nothing of this for RCO. */
+const RESURS_CUSTOMER_FIELDS = ['governmentId', 'phone', 'address'] as const;
+
 export const CreateCheckout = z.strictObject({
   orderId: id.optional(),
   eventId: id,
@@ -19,6 +30,9 @@ export const CreateCheckout = z.strictObject({
     email: z.email().max(254),
     name: z.string().trim().min(1).max(200),
     locale: z.enum(['ja', 'en']).default('ja'),
+    governmentId: z.string().trim().regex(/^[0-9A-Za-z+-]{6,20}$/, 'must be a national identity number').optional(),
+    phone: z.string().trim().regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number').optional(),
+    address: Address.optional(),
   }),
   payment: z.discriminatedUnion('provider', [
     z.strictObject({ provider: z.literal('komoju'), method: z.enum(['credit_card', 'konbini']) }),
@@ -28,6 +42,11 @@ export const CreateCheckout = z.strictObject({
       flow: z.enum(['simplified', 'hosted', 'rco']),
     }),
   ]),
+}).superRefine((body, ctx) => {
+  if (body.payment.provider !== 'resurs' || body.payment.flow === 'rco') return;
+  for (const field of RESURS_CUSTOMER_FIELDS) {
+    if (body.customer[field] === undefined) ctx.addIssue({ code: 'custom', path: ['customer', field], message: 'is required for Resurs Bank payments' });
+  }
 });
 export type CreateCheckoutBody = z.infer<typeof CreateCheckout>;
 

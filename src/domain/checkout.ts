@@ -59,10 +59,22 @@ export interface PricedItem extends CheckoutItem {
   unitPrice: number;
 }
 
+export interface Address {
+  addressRow1: string;
+  addressRow2?: string;
+  postalCode: string;
+  postalArea: string;
+  country: string;
+}
+
 export interface Customer {
   email: string;
   name: string;
   locale: Locale;
+  /** What Resurs Bank needs to grant credit (national identity number, phone, address). */
+  governmentId?: string;
+  phone?: string;
+  address?: Address;
 }
 
 export interface PaymentChoice {

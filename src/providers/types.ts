@@ -41,6 +41,8 @@ export interface PaymentRef {
   reference: string | null;
   /** A specific payment to ask about; without it, whatever the checkout's page led to. */
   paymentId?: string | null;
+  /** The order's currency, for providers whose API answers in one account currency without naming it. */
+  currency?: string;
 }
 
 export interface StartRequest {
@@ -60,6 +62,8 @@ export interface StartedPayment {
   reference: string;
   nextAction: NextAction;
   expiresAt: string;
+  /** What operators should see of the provider's side, kept on the order as `payment.<provider>`. */
+  record?: Record<string, string>;
   /** Set when the provider decided at once (a booking that came back finalized, frozen or denied). */
   decided?: ProviderPayment;
 }

@@ -45,6 +45,9 @@ test('invalid bodies get a 400 naming the field, and leave nothing behind', asyn
     [{ ...body('bad-2'), customer: { email: 'not-an-email', name: 'X' } }, 'customer.email'],
     [{ ...body('bad-3'), payment: { provider: 'paypal', method: 'x' } }, 'payment.provider'],
     [body('bad id with spaces'), 'orderId'],
+    // Resurs Bank needs the customer's identity number, phone and address.
+    [{ ...body('bad-4'), payment: { provider: 'resurs', method: 'INVOICE', flow: 'simplified' } }, 'customer.governmentId'],
+    [{ ...body('bad-5'), customer: { email: 'm@example.com', name: 'M', governmentId: '198305147715', phone: '0701234567', address: { addressRow1: 'Gatan 1', postalCode: '25220', postalArea: 'Helsingborg', country: 'XX' } }, payment: { provider: 'resurs', method: 'INVOICE', flow: 'hosted' } }, 'customer.address.country'],
   ];
   for (const [payload, field] of cases) {
     const res = await http('POST', `${service.url}/checkouts`, payload);

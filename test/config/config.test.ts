@@ -45,6 +45,7 @@ describe('development defaults', () => {
       username: 'sandbox',
       password: 'sandbox',
       callbackSalt: 'sandbox-salt',
+      reviewTimeoutMs: 3 * 86_400_000,
     });
     expect(config.apiToken).toBeUndefined();
     expect(config.checkoutRateLimit).toEqual({ max: 120, windowMs: 60_000 });
@@ -115,7 +116,10 @@ describe('a real Resurs Bank (RESURS_API_URL set)', () => {
       username: 'merchant',
       password: 'merchant-password',
       callbackSalt: 'merchant-salt',
+      reviewTimeoutMs: 3 * 86_400_000,
     });
+    expect(loadConfig({ ...RESURS, RESURS_REVIEW_TIMEOUT: '36h' }).resurs.reviewTimeoutMs).toBe(36 * 3_600_000);
+    expect(() => loadConfig({ ...RESURS, RESURS_REVIEW_TIMEOUT: 'three days' })).toThrow(/RESURS_REVIEW_TIMEOUT/);
   });
 
   it.each(['RESURS_USERNAME', 'RESURS_PASSWORD', 'RESURS_CALLBACK_SALT'] as const)('requires %s', (name) => {
