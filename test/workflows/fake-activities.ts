@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { CheckoutActivities } from '../../activities';
 import type { CheckoutSnapshot } from '../../activities/orders';
-import type { ProviderPayment } from '../../src/providers/types';
+import type { ProviderPayment, StartedPayment } from '../../src/providers/types';
 
 /**
  * Activities that record what the workflow asked for, typed as the real ones so a change of
@@ -22,6 +22,10 @@ export interface Script {
   startFails?: number | 'always';
   /** The provider cannot refund this payment (konbini). */
   noRefund?: boolean;
+  /** What opening the provider's page answers besides the defaults (a booking decided at once). */
+  started?: Partial<StartedPayment>;
+  /** What capturing (finalizing) reports besides the defaults (a resync that finds another amount). */
+  captured?: Partial<ProviderPayment>;
 }
 
 export interface Call {
@@ -94,7 +98,7 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
       starts.set(args.orderId, attempt);
       if (failures === 'always' || attempt <= failures) throw new Error('KOMOJU POST /api/v1/sessions: 503 service_unavailable');
       const url = `https://pay.example/${args.orderId}`;
-      return { reference: `sess_${args.orderId}`, nextAction: { type: 'redirect', url }, expiresAt: '2030-01-01T00:00:00.000Z' };
+      return { reference: `sess_${args.orderId}`, nextAction: { type: 'redirect', url }, expiresAt: '2030-01-01T00:00:00.000Z', ...script(args.orderId).started };
     },
     async lookupPayment(args) {
       record(args.orderId, 'lookupPayment', args);
@@ -110,7 +114,7 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
     },
     async capturePayment(args) {
       record(args.orderId, 'capturePayment', args);
-      return { paymentId: args.paymentId ?? null, status: 'captured', amount: args.amount, currency: 'JPY', owner: owner(args.orderId) };
+      return { paymentId: args.paymentId ?? null, status: 'captured', amount: args.amount, currency: 'JPY', owner: owner(args.orderId), ...script(args.orderId).captured };
     },
     async voidPayment(args) {
       record(args.orderId, 'voidPayment', args);
