@@ -18,9 +18,13 @@ import {
 
 // ---------------------------------------------------------------- reading
 
-/** A text leaf: strings as they are, numbers/booleans stringified, nil / objects / absent → undefined. */
+/** A text leaf: strings as they are, numbers/booleans stringified, dates (xsd:dateTime) as ISO, nil / objects / absent → undefined. */
 export function text(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
+  if (Object.prototype.toString.call(value) === '[object Date]') {
+    const date = value as Date;
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
 }
