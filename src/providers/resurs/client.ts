@@ -306,7 +306,9 @@ export class ResursClient {
       if (status === 401 || status === 403) {
         return new ProviderError(`${what}: ${status}: the Resurs credentials were refused`, status, 'unauthorized', false);
       }
-      const retryable = status >= 500 || status === 408 || status === 429 || status === 0;
+      // A 2xx that is not SOAP (a proxy's page, a cut-off body): the call may have happened; ask again.
+      if (status < 300) return new ProviderError(`${what}: HTTP ${status} without a SOAP answer`, status, 'invalid_response', true);
+      const retryable = status >= 500 || status === 408 || status === 429;
       return new ProviderError(`${what}: HTTP ${status} without a SOAP answer`, status, retryable ? `http_${status}` : 'invalid_response', retryable);
     }
     return this.transportError(what, err);
