@@ -1,7 +1,7 @@
 import * as soap from 'soap';
 import { ProviderError } from '../types';
 import { CALLBACK_DIGEST_PARAMETERS } from './digest';
-import { parseECommerceError, ResursError } from './errors';
+import { type FailureContext, soapFailure, transportFailure } from './errors';
 import type {
   BookPaymentArgs,
   BookPaymentResult,
@@ -199,7 +199,7 @@ export class ResursClient {
       });
       raw = await response.text();
     } catch (err) {
-      throw this.transportError(what, err);
+      throw transportFailure(what, err, this.failureContext());
     }
     let parsed: Record<string, unknown> | undefined;
     try {
@@ -222,7 +222,7 @@ export class ResursClient {
     const reason = [text(parsed.error), text(parsed.message)].filter(Boolean).join(': ') || 'no location in the answer';
     const retryable = status >= 500 || status === 408 || status === 429;
     const code = status === 401 || status === 403 ? 'unauthorized' : retryable ? `http_${status}` : 'hosted_flow_refused';
-    throw new ProviderError(this.redact(`${what}: ${status} ${reason}`), status, code, retryable);
+    throw new ProviderError(`${what}: ${status} ${this.redact(reason)}`, status, code, retryable);
   }
 
   // ---------------------------------------------------------------- SOAP plumbing
@@ -252,7 +252,7 @@ export class ResursClient {
       client = await this.soapClient(service);
     } catch (err) {
       const detail = (err as { message?: unknown } | null)?.message;
-      throw new ProviderError(this.redact(`${what}: cannot load our WSDL: ${String(detail)}`), 0, 'wsdl_unavailable', false);
+      throw new ProviderError(`${what}: cannot load our WSDL: ${this.redact(String(detail))}`, 0, 'wsdl_unavailable', false);
     }
     const method = (client as unknown as Record<string, (a: object, o: object) => Promise<[unknown, string]>>)[`${operation}Async`];
     try {
@@ -263,7 +263,7 @@ export class ResursClient {
       const key = Object.keys(body).find((k) => k !== 'attributes');
       return key ? body[key] : undefined;
     } catch (err) {
-      throw this.soapError(what, err);
+      throw soapFailure(what, err, this.failureContext());
     }
   }
 
@@ -277,52 +277,8 @@ export class ResursClient {
     }
   }
 
-  private soapError(what: string, err: unknown): ProviderError {
-    const e = (err ?? {}) as { response?: { status?: unknown }; root?: unknown };
-    const status = typeof e.response?.status === 'number' ? e.response.status : 0;
-    const fault = obj(obj(obj(obj(e.root).Envelope).Body).Fault);
-    if (Object.keys(fault).length > 0) {
-      const ecommerce = parseECommerceError(fault.detail);
-      if (ecommerce) {
-        const fixable = ecommerce.fixableByYou ? 'fixable by you' : 'not fixable by you';
-        return new ResursError(
-          this.redact(`${what}: ${ecommerce.errorTypeDescription} (${ecommerce.errorTypeId}, ${fixable}): ${ecommerce.userErrorMessage}`),
-          status || 500,
-          ecommerce,
-        );
-      }
-      const faultcode = text(fault.faultcode) ?? '';
-      const faultstring = text(fault.faultstring) ?? '';
-      // soap:Server without an ECommerceError: Resurs (or something before it) broke; try again.
-      const serverSide = /server/i.test(faultcode) || status >= 500;
-      return new ProviderError(
-        this.redact(`${what}: SOAP fault ${faultcode}: ${faultstring}`),
-        status || 500,
-        serverSide ? 'soap_server_fault' : 'soap_client_fault',
-        serverSide,
-      );
-    }
-    if (e.response) {
-      if (status === 401 || status === 403) {
-        return new ProviderError(`${what}: ${status}: the Resurs credentials were refused`, status, 'unauthorized', false);
-      }
-      // A 2xx that is not SOAP (a proxy's page, a cut-off body): the call may have happened; ask again.
-      if (status < 300) return new ProviderError(`${what}: HTTP ${status} without a SOAP answer`, status, 'invalid_response', true);
-      const retryable = status >= 500 || status === 408 || status === 429;
-      return new ProviderError(`${what}: HTTP ${status} without a SOAP answer`, status, retryable ? `http_${status}` : 'invalid_response', retryable);
-    }
-    return this.transportError(what, err);
-  }
-
-  /** Network errors and timeouts: the request may or may not have reached Resurs; retryable. */
-  private transportError(what: string, err: unknown): ProviderError {
-    const e = (err ?? {}) as { name?: unknown; code?: unknown; message?: unknown; cause?: { code?: unknown } };
-    const message = typeof e.message === 'string' ? e.message : 'network error';
-    const timedOut =
-      e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || /timeout/i.test(message);
-    if (timedOut) return new ProviderError(`${what}: timed out after ${this.timeoutMs} ms`, 0, 'timeout', true);
-    const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : '';
-    return new ProviderError(this.redact(`${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`), 0, 'network_error', true);
+  private failureContext(): FailureContext {
+    return { timeoutMs: this.timeoutMs, redact: (m) => this.redact(m) };
   }
 
   private authorization(): string {

@@ -99,3 +99,67 @@ export function parseECommerceError(detail: unknown): ECommerceError | null {
     userErrorMessage: typeof e.userErrorMessage === 'string' ? e.userErrorMessage : '',
   };
 }
+
+// ---------------------------------------------------------------- failures of a call
+
+export interface FailureContext {
+  timeoutMs: number;
+  /** Removes the credentials from a message. */
+  redact(message: string): string;
+}
+
+const obj = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * A failed npm `soap` call as a ProviderError: an ECommerceError fault → ResursError (never
+ * retryable); another fault → retryable when soap:Server (Resurs, or something before it, broke);
+ * an HTTP answer that is not SOAP → by status (401/403 `unauthorized`; a 2xx: `invalid_response`,
+ * retryable since the call may have happened); no answer → transportFailure. Messages are built
+ * from chosen fields only: the library's error carries the request, Authorization header included.
+ */
+export function soapFailure(what: string, err: unknown, ctx: FailureContext): ProviderError {
+  const e = obj(err);
+  const response = obj(e.response);
+  const status = typeof response.status === 'number' ? response.status : 0;
+  const fault = obj(obj(obj(obj(e.root).Envelope).Body).Fault);
+  if (Object.keys(fault).length > 0) {
+    const ecommerce = parseECommerceError(fault.detail);
+    if (ecommerce) {
+      const fixable = ecommerce.fixableByYou ? 'fixable by you' : 'not fixable by you';
+      return new ResursError(
+        `${what}: ${ctx.redact(`${ecommerce.errorTypeDescription} (${ecommerce.errorTypeId}, ${fixable}): ${ecommerce.userErrorMessage}`)}`,
+        status || 500,
+        ecommerce,
+      );
+    }
+    const faultcode = str(fault.faultcode);
+    const serverSide = /server/i.test(faultcode) || status >= 500;
+    return new ProviderError(
+      `${what}: ${ctx.redact(`SOAP fault ${faultcode}: ${str(fault.faultstring)}`)}`,
+      status || 500,
+      serverSide ? 'soap_server_fault' : 'soap_client_fault',
+      serverSide,
+    );
+  }
+  if (e.response) {
+    if (status === 401 || status === 403) {
+      return new ProviderError(`${what}: ${status}: the Resurs credentials were refused`, status, 'unauthorized', false);
+    }
+    if (status < 300) return new ProviderError(`${what}: HTTP ${status} without a SOAP answer`, status, 'invalid_response', true);
+    const retryable = status >= 500 || status === 408 || status === 429;
+    return new ProviderError(`${what}: HTTP ${status} without a SOAP answer`, status, retryable ? `http_${status}` : 'invalid_response', retryable);
+  }
+  return transportFailure(what, err, ctx);
+}
+
+/** Network errors and timeouts: the request may or may not have reached Resurs; retryable. */
+export function transportFailure(what: string, err: unknown, ctx: FailureContext): ProviderError {
+  const e = obj(err);
+  const message = str(e.message) || 'network error';
+  const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || /timeout/i.test(message);
+  if (timedOut) return new ProviderError(`${what}: timed out after ${ctx.timeoutMs} ms`, 0, 'timeout', true);
+  const code = str(e.code) || str(obj(e.cause).code);
+  return new ProviderError(`${what}: ${ctx.redact(`${message}${code && !message.includes(code) ? ` (${code})` : ''}`)}`, 0, 'network_error', true);
+}

@@ -2,6 +2,7 @@ import { RESURS_ERROR_TYPES } from '../../providers/resurs/errors';
 import type { BookPaymentStatus, ResursSpecLine } from '../../providers/resurs/types';
 import type { CallbackEvent } from './callbacks';
 import type { ResursSandboxContext } from './context';
+import { thaw } from './fraud';
 import { paymentMethod, testPerson } from './persons';
 import { amounts, bookedStatus, type CustomerDoc, newToken, type PaymentDoc } from './store';
 
@@ -82,7 +83,7 @@ export function validate(input: BookingInput): void {
   if (input.backUrl) checkReturnUrl('backUrl', input.backUrl);
 }
 
-function note(doc: PaymentDoc, now: Date, event: string): void {
+export function note(doc: PaymentDoc, now: Date, event: string): void {
   doc.history.push({ at: now, event });
 }
 
@@ -149,7 +150,7 @@ export function book(doc: PaymentDoc, now: Date): { callbacks: CallbackEvent[]; 
 }
 
 /** FINALIZED person, or finalizeIfBooked: debits everything at once (FINALIZATION callback). */
-function finalizeIfDue(doc: PaymentDoc, now: Date): CallbackEvent[] {
+export function finalizeIfDue(doc: PaymentDoc, now: Date): CallbackEvent[] {
   if (doc.outcome !== 'FINALIZED' && !doc.options.finalizeIfBooked) return [];
   const left = amounts(doc).debitable;
   if (left <= 0 || doc.frozen) return [];
@@ -187,7 +188,7 @@ export function signingUrl(root: string, doc: PaymentDoc): string {
 /** Sends the callbacks (recorded before this resolves) and starts a pending fraud control. */
 export async function afterChange(ctx: ResursSandboxContext, paymentId: string, callbacks: CallbackEvent[], fraudControlLater = false): Promise<void> {
   for (const event of callbacks) await ctx.callbacks.send(event);
-  if (fraudControlLater) ctx.later(ctx.fraudControlDelayMs, () => completeFraudControl(ctx, paymentId));
+  if (fraudControlLater) ctx.later(ctx.fraudControlDelayMs, () => thaw(ctx, paymentId, 'automatic').then(() => undefined));
 }
 
 /** bookPayment: a new attempt under preferredId (refused while a booked payment has it). */
@@ -290,36 +291,4 @@ export async function answerSigning(
   if (!changed || changed.result === null) return null;
   await afterChange(ctx, paymentId, work.callbacks, work.fraudControlLater);
   return { redirect: changed.result, doc: changed.doc };
-}
-
-/** waitForFraudControl=false: the automatic control reports THAWED (the FROZEN person never gets here). */
-export async function completeFraudControl(ctx: ResursSandboxContext, paymentId: string): Promise<void> {
-  await thaw(ctx, paymentId, 'automatic');
-}
-
-/**
- * Lifts a freeze: `automatic` / `thaw` = the automatic fraud control passed it
- * (AUTOMATIC_FRAUD_CONTROL THAWED); `unfreeze` = the fraud team's manual inspection did (UNFREEZE).
- * With finalizeIfBooked the payment is then debited (FINALIZATION). Null when it was not frozen.
- */
-export async function thaw(ctx: ResursSandboxContext, paymentId: string, how: 'automatic' | 'thaw' | 'unfreeze'): Promise<PaymentDoc | null> {
-  const now = ctx.now();
-  let callbacks: CallbackEvent[] = [];
-  const changed = await ctx.store.modify(
-    paymentId,
-    (doc): { doc?: PaymentDoc; result: boolean } => {
-      if (doc.state !== 'BOOKED' || !doc.frozen || (how === 'automatic' && !doc.fraudControlPending)) return { result: false };
-      doc.frozen = false;
-      doc.fraudControlPending = false;
-      note(doc, now, how === 'unfreeze' ? 'unfrozen after manual inspection' : 'thawed by the automatic fraud control');
-      callbacks = [how === 'unfreeze' ? { type: 'UNFREEZE', paymentId } : { type: 'AUTOMATIC_FRAUD_CONTROL', paymentId, result: 'THAWED' }];
-      // (unconfirmed) that a manual UNFREEZE also honours finalizeIfBooked.
-      callbacks.push(...finalizeIfDue(doc, now));
-      return { doc, result: true };
-    },
-    now,
-  );
-  if (!changed) throw notFound(paymentId);
-  await afterChange(ctx, paymentId, callbacks);
-  return changed.result ? changed.doc : null;
 }

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { operatorAnnul, resendCallbacks } from './aftershop';
-import { notFound, SandboxFault, thaw } from './booking';
+import { notFound, SandboxFault } from './booking';
+import { thaw } from './fraud';
 import type { ResursSandboxContext } from './context';
 import { formField, wantsJson } from './http';
 import { renderIndex, renderPaymentPage } from './operator-page';
