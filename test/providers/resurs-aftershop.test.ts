@@ -46,6 +46,17 @@ describe('finalizePayment', () => {
     expect((await h.client.getPayment(id)).status.sort()).toEqual(['CREDITABLE', 'IS_DEBITED']);
   });
 
+  it('two concurrent finalizations of the whole amount: one debit, the other refused', async () => {
+    const id = await booked();
+    const results = await Promise.allSettled([
+      h.client.finalizePayment(id, { preferredTransactionId: `${id}-a`, totalAmount: 1250 }),
+      h.client.finalizePayment(id, { preferredTransactionId: `${id}-b`, totalAmount: 1250 }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'invalid_finalization' });
+    expect((await h.client.getPayment(id)).paymentDiffs.filter((d) => d.type === 'DEBIT')).toHaveLength(1);
+  });
+
   it('refuses a frozen payment (not_allowed_in_payment_state) and an unknown one (not_found)', async () => {
     const id = await booked('FROZEN');
     const err = await expectProviderError(h.client.finalizePayment(id, { preferredTransactionId: `${id}-d`, totalAmount: 1250 }), 'not_allowed_in_payment_state', false);

@@ -100,6 +100,16 @@ describe('booking rules', () => {
     expect(await h.client.findPayment(args.paymentData.preferredId)).toMatchObject({ id: args.paymentData.preferredId, totalAmount: 1250 });
   });
 
+  it('two concurrent bookings of one preferredId: exactly one is booked, one BOOKED callback pair', async () => {
+    const args = bookArgs('BOOKED');
+    const results = await Promise.allSettled([h.client.bookPayment(args), h.client.bookPayment(args), h.client.bookPayment(args)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) expect(r.reason).toMatchObject({ code: 'already_exists' });
+    await h.sandbox.drain();
+    expect(h.received.filter((r) => r.path === '/webhooks/resurs/BOOKED')).toHaveLength(2);
+    expect((await h.client.getPayment(args.paymentData.preferredId)).paymentDiffs).toHaveLength(1);
+  });
+
   it('getPayment of an unknown payment: not_found, not retryable; findPayment: null', async () => {
     const id = newOrderId('unknown');
     const err = await expectProviderError(h.client.getPayment(id), 'not_found', false);

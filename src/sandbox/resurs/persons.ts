@@ -1,9 +1,10 @@
 /**
  * Who pays decides what happens, as in Resurs Bank's test environment, where outcomes are tied
  * to test persons (docs/testing/test-data---sweden.md). Four of ours are Resurs' own Swedish test
- * persons with the outcome Resurs gives them (accepted, rejected, frozen); the signing and the
- * finalizing person are the sandbox's choice (Resurs asks for signing by payment method and
- * finalizes on finalizeIfBooked, which the sandbox also honours for everyone).
+ * persons: Vincent (accepted there, BOOKED here), Oliver (rejected there, DENIED here), Julia
+ * (frozen there, FROZEN here) and Olivia (accepted there; here she must sign first, where Resurs
+ * asks for signing by payment method). The finalizing person is the sandbox's own (Resurs
+ * finalizes at once on finalizeIfBooked, which the sandbox also honours for everyone).
  * Any other government id books normally (BOOKED).
  */
 import type { BookPaymentStatus } from '../../providers/resurs/types';
