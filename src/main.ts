@@ -4,7 +4,7 @@
  * embedded unless the environment points at a real one.
  */
 import type { Router } from 'express';
-import { KOMOJU_SANDBOX_PATH, type Config } from './config';
+import { KOMOJU_SANDBOX_PATH, RESURS_SANDBOX_PATH, type Config } from './config';
 import { runMain } from './entry';
 import { startApi, startWorker } from './runtime';
 import { startEmbeddedStack } from './stack';
@@ -25,7 +25,8 @@ runMain('checkout-sagas', async (config, log) => {
       'checkout-sagas is running:',
       `  API              ${config.publicUrl}  (listening on ${api.url})`,
       `  Temporal UI      ${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
-      komojuLine(config),
+      providerLine('KOMOJU', config.komoju, `${config.publicUrl}${KOMOJU_SANDBOX_PATH}`, 'KOMOJU_API_URL'),
+      providerLine('Resurs Bank', config.resurs, `${config.publicUrl}${RESURS_SANDBOX_PATH}`, 'RESURS_API_URL'),
       `  Mail             ${stack.mailDir ? `${config.publicUrl}/sandbox/mail` : `(sent through ${config.smtp.url})`}`,
       `  Data             ${config.dataDir}`,
       'Press Ctrl-C to stop.',
@@ -43,9 +44,10 @@ runMain('checkout-sagas', async (config, log) => {
   }
 });
 
-/** What serves KOMOJU: the built-in sandbox (its operator pages), the real API, or nothing. */
-function komojuLine(config: Config): string {
-  if (config.komoju.sandbox) return `  KOMOJU sandbox   ${config.publicUrl}${KOMOJU_SANDBOX_PATH}`;
-  if (config.komoju.enabled) return `  KOMOJU           ${config.komoju.apiUrl}`;
-  return '  KOMOJU           disabled (set KOMOJU_API_URL, or ENABLE_SANDBOXES=true for the sandbox)';
+/** What serves a provider: the built-in sandbox (its operator pages), the real API, or nothing. */
+function providerLine(name: string, provider: Config['komoju'] | Config['resurs'], sandboxPage: string, urlVariable: string): string {
+  const label = (text: string) => `  ${text.padEnd(17)}`;
+  if (provider.sandbox) return `${label(`${name} sandbox`)}${sandboxPage}`;
+  if (provider.enabled) return `${label(name)}${provider.apiUrl}`;
+  return `${label(name)}disabled (set ${urlVariable}, or ENABLE_SANDBOXES=true for the sandbox)`;
 }

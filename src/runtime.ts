@@ -5,12 +5,12 @@ import type { Router } from 'express';
 import type { Db, MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
 import { createApp } from './app';
-import { KOMOJU_SANDBOX_PATH, type Config } from './config';
+import type { Config } from './config';
 import { collections, connectMongo, ensureIndexes } from './db/mongo';
 import { createMailer, type Mailer } from './mail/mailer';
 import { createMetrics } from './metrics';
 import { createProviders } from './providers';
-import { komojuSandbox } from './sandbox/komoju';
+import { startSandboxes } from './sandbox';
 import { Checkouts, connectTemporal } from './temporal/client';
 import { createCheckoutWorker, type CheckoutWorkerOptions } from './temporal/worker';
 
@@ -37,18 +37,8 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
   const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
   const temporal = await connectTemporal(endpoints.temporalAddress, config.temporal.namespace);
   const checkouts = new Checkouts(temporal, config.temporal.taskQueue);
-  const sandbox = config.komoju.sandbox
-    ? komojuSandbox({
-        db,
-        secretKey: config.komoju.secretKey,
-        webhookSecret: config.komoju.webhookSecret,
-        // The sandbox posts to this same API, at the address the API and the workers reach it by.
-        webhookUrl: `${config.sandboxUrl}/webhooks/komoju`,
-        publicUrl: config.publicUrl,
-        log: log.child({ component: 'komoju-sandbox' }),
-      })
-    : undefined;
-  const mounts: Array<[string, Router]> = [...(sandbox ? [[KOMOJU_SANDBOX_PATH, sandbox] as [string, Router]] : []), ...extraMounts];
+  const sandboxes = startSandboxes(config, db, log);
+  const mounts: Array<[string, Router]> = [...sandboxes.mounts, ...extraMounts];
   const metrics = createMetrics();
   const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config), metrics, log, mounts });
 
@@ -76,7 +66,7 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await inbox.idle();
-      await sandbox?.close();
+      await sandboxes.close();
       await temporal.connection.close();
       await mongo.close();
     },

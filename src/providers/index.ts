@@ -1,6 +1,8 @@
 import type { Config } from '../config';
 import type { ProviderName } from '../domain/checkout';
 import { createKomojuProvider } from './komoju/provider';
+import { apiDataKey } from './resurs/api-data';
+import { createResursProvider } from './resurs/provider';
 import type { PaymentProvider } from './types';
 
 export type Providers = Partial<Record<ProviderName, PaymentProvider>>;
@@ -9,6 +11,7 @@ export type Providers = Partial<Record<ProviderName, PaymentProvider>>;
 export function createProviders(config: Config): Providers {
   return {
     ...(config.komoju.enabled ? { komoju: createKomojuProvider(config.komoju) } : {}),
-    // Resurs Bank (simplified, hosted, Resurs Checkout) plugs in here.
+    // The landing links' apiData is signed with a key only this service knows (derived from the password).
+    ...(config.resurs.enabled ? { resurs: createResursProvider({ ...config.resurs, apiDataKey: apiDataKey(config.resurs.password) }) } : {}),
   };
 }

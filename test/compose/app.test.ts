@@ -232,6 +232,12 @@ describe('Dockerfile', () => {
     expect(copies).toContainEqual(['/app/node_modules', './node_modules']);
     expect(final.filter((i) => i.op === 'WORKDIR').pop()?.args).toBe('/app');
   });
+
+  it('ships the Resurs WSDL inside dist, which is all the runtime image copies (npm test builds first)', () => {
+    for (const file of ['SimplifiedShopFlowService.wsdl', 'AfterShopFlowService.wsdl', 'ConfigurationService.wsdl']) {
+      expect(fs.existsSync(path.join(ROOT, 'dist/src/providers/resurs/wsdl', file))).toBe(true);
+    }
+  });
 });
 
 describe('.dockerignore', () => {
