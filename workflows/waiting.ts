@@ -66,8 +66,9 @@ export class PaymentWait {
         if (verdict) return verdict;
         continue;
       }
-      // One payment failed or went away; the page may still take another (a second card).
-      if (payment?.paymentId && verdictOf(await this.desk.check(), 'customer', reason) === undefined) continue;
+      // One payment failed or went away; the page may still take another (a second card). After
+      // signing, though, the provider's follow-up call is its final word.
+      if (received.kind !== 'signed' && payment?.paymentId && verdictOf(await this.desk.check(), 'customer', reason) === undefined) continue;
       return verdict;
     }
   }

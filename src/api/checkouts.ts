@@ -136,7 +136,7 @@ export function checkoutsRouter({ store, checkouts, inbox, providers, config, li
     const landed = provider.inbound.land(landing, req.query, { orderId: order._id, reference: order.payment.reference });
     if (!landed.ok) throw new HttpError(landed.status, landed.code, landed.message);
     try {
-      if (landed.says) await tellCheckout(inbox, order, landed.says);
+      if (landed.says) await tellCheckout(inbox, order, landed.says, landing);
       else if (order.payment.reference) await verifyWithProvider(provider, inbox, order, 'return');
     } catch (err) {
       // The webhook or the checkout's own timeout will settle it; the customer still goes on.

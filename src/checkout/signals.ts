@@ -57,8 +57,8 @@ export function requestCancel(inbox: EventInbox, order: OrderDoc, source: 'api' 
 }
 
 /** The customer says something only the provider can confirm (they signed): told once, then relayed. */
-export function tellCheckout(inbox: EventInbox, order: OrderDoc, says: 'signed'): Promise<void> {
-  return tell(inbox, order, `return:${order._id}:${says}`, 'return', says);
+export function tellCheckout(inbox: EventInbox, order: OrderDoc, says: 'signed', landing: string): Promise<void> {
+  return tell(inbox, order, `return:${order._id}:${says}:${landing}`, 'return', says);
 }
 
 async function tell(inbox: EventInbox, order: OrderDoc, id: string, source: PaymentEvent['source'], signal: PaymentEventKind): Promise<void> {

@@ -53,9 +53,10 @@ export function resursInbound({ callbackSalt, apiDataKey }: { callbackSalt: stri
       if (!data || data.orderId !== orderId || data.urlType !== urlType) {
         return { ok: false, status: 400, code: 'invalid_api_data', message: 'the apiData of this return link is missing or was altered' };
       }
-      // After signing (simplified flow) the customer's word prompts bookSignedPayment; the hosted
+      // Back from signing (simplified flow), signed or not: the checkout asks bookSignedPayment,
+      // whose answer decides (booked, denied, or still waiting for the signature). The hosted
       // flow's outcome comes from callbacks or getPayment only.
-      return { ok: true, fromCustomer: true, ...(urlType === 'success' && data.checkoutType === 'simplified' ? { says: 'signed' as const } : {}) };
+      return { ok: true, fromCustomer: true, ...(urlType !== 'back' && data.checkoutType === 'simplified' ? { says: 'signed' as const } : {}) };
     },
   };
 }

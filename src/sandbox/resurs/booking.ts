@@ -277,12 +277,13 @@ export async function answerSigning(
       s.outcome = answer;
       s.decidedAt = now;
       note(doc, now, `customer ${answer === 'signed' ? 'signed' : answer === 'failed' ? 'failed the signing' : 'went back without signing'}`);
-      if (doc.flow === 'hosted') {
-        if (answer === 'signed') work = book(doc, now);
-        else {
-          doc.state = 'DENIED';
-          doc.deniedReason = `signing ${answer}`;
-        }
+      // Resurs books a signed payment itself (and says so with BOOKED), so a customer who closes
+      // the browser after signing still pays (providers.md: callbacks finalise the order); the
+      // shop's bookSignedPayment then answers the state. A failed signing books nothing.
+      if (answer === 'signed') work = book(doc, now);
+      else if (doc.flow === 'hosted') {
+        doc.state = 'DENIED';
+        doc.deniedReason = `signing ${answer}`;
       }
       return { doc, result: target(answer) };
     },
