@@ -44,3 +44,36 @@ export function deliverKomojuEvent(service: TestService, id: string, type: strin
     'user-agent': 'Komoju-Webhook',
   });
 }
+
+/** A Resurs Bank checkout for one of the sandbox's test persons (by government id). */
+export const resursBody = (orderId: string, eventId: string, ticketTypeId: string, governmentId: string, flow: 'simplified' | 'hosted' = 'simplified') => ({
+  orderId,
+  eventId,
+  items: [{ ticketTypeId, quantity: 1 }],
+  customer: {
+    email: `${orderId}@example.com`,
+    name: 'Astrid Lindqvist',
+    locale: 'en',
+    governmentId,
+    phone: '0701234567',
+    address: { addressRow1: 'Storgatan 1', postalCode: '25220', postalArea: 'Helsingborg', country: 'SE' },
+  },
+  payment: { provider: 'resurs', method: 'INVOICE', flow },
+});
+
+/** The customer answers Resurs' signing page; answers where the page sends the browser. */
+export async function answerResursSigning(signingUrl: string, answer: 'sign' | 'fail' | 'back'): Promise<string> {
+  const url = new URL(signingUrl);
+  const res = await fetch(`${url.origin}${url.pathname}/${answer}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: url.searchParams.get('token') ?? '' }).toString(),
+  });
+  return res.headers.get('location')!;
+}
+
+/** The Resurs sandbox's own record of a payment (state, and getPayment's view once booked). */
+export async function resursPayment(service: TestService, paymentId: string) {
+  return (await http('GET', `${service.url}/sandbox/resurs/payments/${encodeURIComponent(paymentId)}?format=json`)).json;
+}

@@ -105,7 +105,9 @@ function bookingArgs(request: StartRequest, signing: { successUrl: string; failU
   const [firstName, ...rest] = customer.name.split(/\s+/);
   const address = customer.address!;
   return {
-    paymentData: { preferredId: request.orderId, paymentMethodId: request.method, customerIpAddress: '127.0.0.1', waitForFraudControl: false, annulIfFrozen: false, finalizeIfBooked: false },
+    // Waiting for the fraud control means FROZEN is a real review, not Resurs' intermediate state;
+    // finalizing stays ours (the capture step), so a booking can still be annulled.
+    paymentData: { preferredId: request.orderId, paymentMethodId: request.method, customerIpAddress: '127.0.0.1', waitForFraudControl: true, annulIfFrozen: false, finalizeIfBooked: false },
     orderData: {
       specLines: request.items.map((item, n) => ({
         id: String(n + 1),
