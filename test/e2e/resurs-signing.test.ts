@@ -120,7 +120,6 @@ test('callbacks: a bad digest is 406 and recorded nowhere; an unknown payment is
   expect(bad.status).toBe(406);
   expect(bad.json.error.code).toBe('invalid_digest');
   expect(await inbox.countDocuments()).toBe(before);
-  expect((await checkout('rs-sign')).status).toBe('completed');
   const digest = callbackDigest(['no-such-payment', ''], service.config.resurs.callbackSalt);
   const unknown = await http('GET', `${service.url}/webhooks/resurs/ANNULMENT?paymentId=no-such-payment&digest=${digest}`);
   expect(unknown.status).toBe(410);
