@@ -13,6 +13,7 @@ import { checkoutsRouter } from './api/checkouts';
 import { errorHandler, HttpError, unknownRoute } from './api/errors';
 import { eventsRouter } from './api/events';
 import { healthRouter } from './api/health';
+import { paymentMethodsRouter } from './api/payment-methods';
 import { EventInbox } from './api/inbox';
 import { storefrontRouter } from './api/storefront';
 import { webhooksRouter } from './api/webhooks';
@@ -65,6 +66,7 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
   app.use('/events', eventsRouter(store, adminAuth(config.adminToken, { optional: true })));
   app.use('/checkouts', checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }));
   app.use('/admin', adminRouter({ store, inbox, providers, token: config.adminToken }));
+  app.use(paymentMethodsRouter(providers));
   app.use(storefrontRouter(store));
 
   app.use(unknownRoute);

@@ -4,18 +4,14 @@
  * one per callback type, with the salt Resurs signs their digests with.
  */
 import { loadConfig, ConfigError } from './config';
-import { resursCallbackUrl, RESURS_CALLBACK_TYPES } from './providers/resurs/callbacks';
+import { registerCallbacks } from './providers/resurs/callbacks';
 import { ResursClient } from './providers/resurs/client';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.resurs.enabled) throw new ConfigError('Resurs Bank is not enabled: set RESURS_API_URL and its credentials');
   const client = new ResursClient({ apiUrl: config.resurs.apiUrl, username: config.resurs.username, password: config.resurs.password });
-  for (const type of RESURS_CALLBACK_TYPES) {
-    const url = resursCallbackUrl(config.publicUrl, type);
-    await client.registerEventCallback(type, url, config.resurs.callbackSalt);
-    console.log(`${type.padEnd(24)} ${url}`);
-  }
+  for (const [type, url] of await registerCallbacks(client, config.publicUrl, config.resurs.callbackSalt)) console.log(`${type.padEnd(24)} ${url}`);
 }
 
 main().catch((err: unknown) => {

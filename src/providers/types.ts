@@ -88,6 +88,16 @@ export interface PaymentProvider {
   refund(ref: PaymentRef, amount: number, idempotencyKey: string): Promise<ProviderPayment>;
   /** Webhooks, callbacks and the customer's return, as this provider sends them. */
   readonly inbound: ProviderInbound;
+  /** The payment methods the account offers, for providers whose methods vary by account (Resurs). */
+  methods?(): Promise<PaymentMethodOffer[]>;
+}
+
+export interface PaymentMethodOffer {
+  id: string;
+  description: string;
+  type?: string;
+  minLimit?: number;
+  maxLimit?: number;
 }
 
 /** One webhook or callback request, as the HTTP layer hands it over (raw, unverified). */

@@ -127,3 +127,10 @@ test('callbacks: a bad digest is 406 and recorded nowhere; an unknown payment is
   const unknownType = await http('GET', `${service.url}/webhooks/resurs/SOMETHING?paymentId=x&digest=${digest}`);
   expect(unknownType.status).toBe(404);
 });
+
+test('GET /resurs/payment-methods lists what the account offers; a provider without such a list is 404', async () => {
+  const res = await http('GET', `${service.url}/resurs/payment-methods`);
+  expect(res.status).toBe(200);
+  expect(res.json.methods.map((m: { id: string }) => m.id).sort()).toEqual(['CARD', 'INVOICE', 'PARTPAYMENT']);
+  expect((await http('GET', `${service.url}/komoju/payment-methods`)).status).toBe(404);
+});

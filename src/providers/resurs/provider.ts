@@ -87,6 +87,9 @@ export function createResursProvider(config: ResursConfig, options: Pick<ResursC
     },
     // Resurs has no page to close: the payment is what getPayment says (none yet = still open).
     close: (ref) => lookupOrOpen(ref),
+    async methods() {
+      return (await client.getPaymentMethods()).map(({ id, description, type, minLimit, maxLimit }) => ({ id, description, type, minLimit, maxLimit }));
+    },
     async refund(ref, amount, idempotencyKey) {
       await client.creditPayment(paymentOf(ref), { preferredTransactionId: idempotencyKey, totalAmount: amount });
       return lookup(ref);
