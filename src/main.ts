@@ -46,7 +46,7 @@ runMain('checkout-sagas', async (config, log) => {
 
 /** What serves a provider: the built-in sandbox (its operator pages), the real API, or nothing. */
 function providerLine(name: string, provider: Config['komoju'] | Config['resurs'], sandboxPage: string, urlVariable: string): string {
-  const label = (text: string) => `  ${text.padEnd(17)}`;
+  const label = (text: string) => `  ${text.padEnd(16)} `;
   if (provider.sandbox) return `${label(`${name} sandbox`)}${sandboxPage}`;
   if (provider.enabled) return `${label(name)}${provider.apiUrl}`;
   return `${label(name)}disabled (set ${urlVariable}, or ENABLE_SANDBOXES=true for the sandbox)`;
