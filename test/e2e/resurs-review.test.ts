@@ -3,11 +3,13 @@
  * annulled, or left undecided past RESURS_REVIEW_TIMEOUT; the hosted flow completed by callbacks
  * alone; repeated and late callbacks.
  */
+import { registerCallbacks } from '../../src/providers/resurs/callbacks';
+import { ResursClient } from '../../src/providers/resurs/client';
 import { RESURS_TEST_PERSONS } from '../../src/sandbox/resurs';
 import { eventually, http, startService, type TestService } from '../support/service';
-import { resursBody, resursPayment } from '../support/shop';
+import { answerResursSigning, resursBody, resursPayment } from '../support/shop';
 
-const { FROZEN, BOOKED } = RESURS_TEST_PERSONS;
+const { FROZEN, BOOKED, SIGNING } = RESURS_TEST_PERSONS;
 const json = { accept: 'application/json' };
 
 async function openShop(env: Record<string, string> = {}) {
@@ -96,10 +98,10 @@ describe('with the default review timeout', () => {
   });
 });
 
-describe('with RESURS_REVIEW_TIMEOUT=4s', () => {
+describe('with RESURS_REVIEW_TIMEOUT=4s and CHECKOUT_TIMEOUT=6s', () => {
   let shop: Awaited<ReturnType<typeof openShop>>;
   beforeAll(async () => {
-    shop = await openShop({ RESURS_REVIEW_TIMEOUT: '4s' });
+    shop = await openShop({ RESURS_REVIEW_TIMEOUT: '4s', CHECKOUT_TIMEOUT: '6s' });
   });
   afterAll(() => shop?.service.stop());
 
@@ -110,5 +112,17 @@ describe('with RESURS_REVIEW_TIMEOUT=4s', () => {
     expect(order.history.at(-1).reason).toBe('payment deadline passed');
     expect((await resursPayment(shop.service, 'rv-lapse')).payment.status).toContain('IS_ANNULLED');
     expect(await shop.seats()).toMatchObject({ reserved: 0, sold: 0 });
+  });
+
+  test('signed, never returned, and no callback ever arrives: at CHECKOUT_TIMEOUT the checkout asks getPayment and completes', async () => {
+    // This account's callbacks go nowhere (a port nobody listens on).
+    const { config } = shop.service;
+    const resurs = new ResursClient({ apiUrl: config.resurs.apiUrl, username: config.resurs.username, password: config.resurs.password });
+    await registerCallbacks(resurs, 'http://127.0.0.1:9', config.resurs.callbackSalt);
+    const opened = await shop.open('rv-silent', SIGNING.governmentId);
+    await answerResursSigning(opened.redirectUrl, 'sign'); // booked at Resurs; the landing is never visited
+    const order = await eventually(() => shop.checkout('rv-silent'), (o) => o.status !== 'pending', 60_000);
+    expect(order.status).toBe('completed');
+    expect((await resursPayment(shop.service, 'rv-silent')).payment.status).toContain('IS_DEBITED');
   });
 });

@@ -42,8 +42,9 @@ export function createResursProvider(config: ResursConfig, options: Pick<ResursC
       const flow = (request.flow ?? 'simplified') as CheckoutType;
       if (flow === 'rco') throw new ProviderError('Resurs Checkout (rco) is not offered yet', 0, 'unsupported_flow', false);
       const paymentId = request.orderId;
-      const landing = (urlType: ResursLanding) => landingUrl(request, flow, urlType, config.apiDataKey);
-      const record = { checkoutType: flow, paymentMethod: request.method, resursReference: paymentId, apiDataId: paymentId, orderSigningPayload: landing('success').split('apiData=')[1] };
+      const apiData = (urlType: ResursLanding) => encodeApiData(containerFor(request, flow, urlType), config.apiDataKey);
+      const landing = (urlType: ResursLanding) => `${request.checkoutUrl}/resurs/${urlType}?apiData=${apiData(urlType)}`;
+      const record = { checkoutType: flow, paymentMethod: request.method, resursReference: paymentId, apiDataId: paymentId, orderSigningPayload: apiData('success') };
       const expiresAt = new Date(Date.now() + request.expiresInSeconds * 1000).toISOString();
       const reader = reading(request);
 
@@ -97,9 +98,9 @@ export function createResursProvider(config: ResursConfig, options: Pick<ResursC
   };
 }
 
-function landingUrl(request: StartRequest, checkoutType: CheckoutType, urlType: ResursLanding, key: string): string {
-  const data: ApiData = { checkoutType, paymentMethod: request.method, orderId: request.orderId, preferredId: request.orderId, isReturningCustomer: false, urlType };
-  return `${request.checkoutUrl}/resurs/${urlType}?apiData=${encodeApiData(data, key)}`;
+/** What a landing link carries so the landing can find its order (the seed's apiData). */
+function containerFor(request: StartRequest, checkoutType: CheckoutType, urlType: ResursLanding): ApiData {
+  return { checkoutType, paymentMethod: request.method, orderId: request.orderId, preferredId: request.orderId, isReturningCustomer: false, urlType };
 }
 
 /** The booking: order lines from the tickets (VAT is included in our prices; 0 % is stated as such (unconfirmed)). */
