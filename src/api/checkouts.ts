@@ -71,7 +71,10 @@ export function checkoutsRouter({ store, checkouts, inbox, providers, config, li
     const body = parseBody(CreateCheckout, req.body);
     const orderId = body.orderId ?? newOrderId();
     const hash = requestHash(body);
-    if (!providers[body.payment.provider]) throw new HttpError(422, 'provider_not_configured', `payment provider ${body.payment.provider} is not offered here`);
+    const provider = providers[body.payment.provider];
+    if (!provider) throw new HttpError(422, 'provider_not_configured', `payment provider ${body.payment.provider} is not offered here`);
+    const flow = 'flow' in body.payment ? body.payment.flow : undefined;
+    if (flow && provider.flows && !provider.flows.includes(flow)) throw new HttpError(422, 'flow_not_offered', `${body.payment.provider} flow ${flow} is not offered here`);
 
     const existing = await store.orders.findOne({ _id: orderId });
     if (existing) {

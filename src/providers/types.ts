@@ -71,6 +71,8 @@ export interface StartedPayment {
 /** The one door through which the service talks to a payment provider. */
 export interface PaymentProvider {
   readonly name: ProviderName;
+  /** The checkout flows offered, for providers that have several (Resurs: simplified, hosted). */
+  readonly flows?: readonly string[];
   start(request: StartRequest, idempotencyKey: string): Promise<StartedPayment>;
   /** What the provider says now about this checkout's payment (or the payment named). */
   lookup(ref: PaymentRef): Promise<ProviderPayment>;

@@ -134,3 +134,12 @@ test('GET /resurs/payment-methods lists what the account offers; a provider with
   expect(res.json.methods.map((m: { id: string }) => m.id).sort()).toEqual(['CARD', 'INVOICE', 'PARTPAYMENT']);
   expect((await http('GET', `${service.url}/komoju/payment-methods`)).status).toBe(404);
 });
+
+test('a flow this deployment does not offer (Resurs Checkout, for now) is a clear 422 that holds nothing', async () => {
+  const before = await seats();
+  const res = await http('POST', `${service.url}/checkouts`, { ...resursBody('rs-rco', 'nordic', 'seat', SIGNING.governmentId), payment: { provider: 'resurs', method: 'INVOICE', flow: 'rco' } });
+  expect(res.status).toBe(422);
+  expect(res.json.error.code).toBe('flow_not_offered');
+  expect(await seats()).toEqual(before);
+  expect((await http('GET', `${service.url}/checkouts/rs-rco`)).status).toBe(404);
+});

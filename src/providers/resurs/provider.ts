@@ -35,12 +35,13 @@ export function createResursProvider(config: ResursConfig, options: Pick<ResursC
 
   return {
     name: 'resurs',
+    // Resurs Checkout (rco, the iframe) needs the storefront's page: not offered yet.
+    flows: ['simplified', 'hosted'],
     client,
     inbound: resursInbound(config),
 
     async start(request: StartRequest): Promise<StartedPayment> {
       const flow = (request.flow ?? 'simplified') as CheckoutType;
-      if (flow === 'rco') throw new ProviderError('Resurs Checkout (rco) is not offered yet', 0, 'unsupported_flow', false);
       const paymentId = request.orderId;
       const apiData = (urlType: ResursLanding) => encodeApiData(containerFor(request, flow, urlType), config.apiDataKey);
       const landing = (urlType: ResursLanding) => `${request.checkoutUrl}/resurs/${urlType}?apiData=${apiData(urlType)}`;
