@@ -6,7 +6,7 @@
 import { registerCallbacks } from '../../src/providers/resurs/callbacks';
 import { ResursClient } from '../../src/providers/resurs/client';
 import { RESURS_TEST_PERSONS } from '../../src/sandbox/resurs';
-import { eventually, http, startService, type TestService } from '../support/service';
+import { eventually, http, startService } from '../support/service';
 import { answerResursSigning, resursBody, resursPayment } from '../support/shop';
 
 const { FROZEN, BOOKED, SIGNING } = RESURS_TEST_PERSONS;

@@ -1,6 +1,8 @@
-import type { Response } from 'express';
+import { escapeHtml, sendPage } from '../html';
 import { KONBINI_STORES } from './konbini';
 import type { SessionDoc } from './store';
+
+export { escapeHtml, sendPage };
 
 /** The sandbox's hosted payment page: plain HTML, inline CSS, no scripts, no external assets. */
 
@@ -24,16 +26,6 @@ export interface PageView {
   slipUrl?: string;
 }
 
-const PAGE_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'Referrer-Policy': 'no-referrer',
-};
-
-export function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).set(PAGE_HEADERS).send(html);
-}
 
 type Lang = 'ja' | 'en';
 const TEXT = {
@@ -65,9 +57,6 @@ const TEXT = {
   },
 } satisfies Record<Lang, Record<string, string>>;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export function formatAmount(amount: number, currency: string, lang: Lang): string {
   try {

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { signKomoju } from '../../providers/komoju/signature';
 import type { KomojuEvent, KomojuEventType, KomojuPayment } from '../../providers/komoju/types';
+import { attemptDelivery, Pauses, retryDelay, type AttemptResult } from '../delivery';
 import { COLLECTIONS, newId } from './store';
 
 export interface SandboxLog {
@@ -49,7 +50,7 @@ export interface WebhookSenderOptions {
 export class WebhookSender {
   readonly deliveries: Collection<WebhookDeliveryDoc>;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly wakers = new Set<() => void>();
+  private readonly pauses = new Pauses();
   private closed = false;
   private readonly log: SandboxLog;
   private readonly now: () => Date;
@@ -106,7 +107,7 @@ export class WebhookSender {
   /** Stops retrying (deliveries not yet through stay `pending` in the collection) and drains. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of this.wakers) wake();
+    this.pauses.wakeAll();
     await this.drain();
   }
 
@@ -136,47 +137,18 @@ export class WebhookSender {
         return;
       }
       this.log.warn({ eventId: doc._id, type: doc.type, attempt, status, error }, 'komoju sandbox: webhook attempt failed');
-      if (!last) await this.sleep(this.delay(attempt));
+      if (!last) await this.pauses.pause(retryDelay(attempt, this.options.baseDelayMs, this.options.maxDelayMs));
     }
   }
 
-  private async attempt(doc: WebhookDeliveryDoc, signature: string): Promise<{ status: number | null; error: string | null }> {
-    try {
-      const response = await fetch(doc.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Komoju-Signature': signature,
-          'X-Komoju-ID': doc._id,
-          'X-Komoju-Event': doc.type,
-          'User-Agent': 'Komoju-Webhook',
-        },
-        body: doc.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      return { status: response.status, error: null };
-    } catch (err) {
-      const message = (err as { message?: unknown } | null)?.message;
-      return { status: null, error: typeof message === 'string' ? message : String(err) };
-    }
-  }
-
-  private delay(attempt: number): number {
-    const base = this.options.baseDelayMs ?? 500;
-    return Math.min(this.options.maxDelayMs ?? 60_000, base * 2 ** (attempt - 1));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
+  private attempt(doc: WebhookDeliveryDoc, signature: string): Promise<AttemptResult> {
+    const headers = {
+      'Content-Type': 'application/json',
+      'X-Komoju-Signature': signature,
+      'X-Komoju-ID': doc._id,
+      'X-Komoju-Event': doc.type,
+      'User-Agent': 'Komoju-Webhook',
+    };
+    return attemptDelivery(doc.url, { method: 'POST', headers, body: doc.body }, this.options.timeoutMs);
   }
 }

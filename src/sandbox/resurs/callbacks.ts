@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { CALLBACK_DIGEST_PARAMETERS, callbackDigest, type DigestAlgorithm } from '../../providers/resurs/digest';
 import type { ResursCallbackType } from '../../providers/resurs/types';
+import { attemptDelivery, Pauses, retryDelay, type AttemptResult } from '../delivery';
 import { COLLECTIONS, newToken } from './store';
 
 /**
@@ -105,7 +106,7 @@ export class CallbackSender {
   readonly registrations: Collection<RegistrationDoc>;
   readonly deliveries: Collection<CallbackDeliveryDoc>;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly wakers = new Set<() => void>();
+  private readonly pauses = new Pauses();
   private closed = false;
   private readonly log: SandboxLog;
   private readonly now: () => Date;
@@ -189,7 +190,7 @@ export class CallbackSender {
   /** Stops retrying (unfinished deliveries stay `pending`, resumed by the next start) and drains. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of this.wakers) wake();
+    this.pauses.wakeAll();
     await this.drain();
   }
 
@@ -227,45 +228,15 @@ export class CallbackSender {
         return;
       }
       this.log.warn({ callbackId: doc._id, type: doc.type, method: doc.method, attempt, status, error }, 'resurs sandbox: callback attempt failed');
-      if (!last) await this.sleep(this.delay(attempt));
+      if (!last) await this.pauses.pause(retryDelay(attempt, this.options.baseDelayMs, this.options.maxDelayMs));
     }
   }
 
-  private async attempt(doc: CallbackDeliveryDoc, password: string | null): Promise<{ status: number | null; error: string | null }> {
+  private attempt(doc: CallbackDeliveryDoc, password: string | null): Promise<AttemptResult> {
     const headers: Record<string, string> = { 'User-Agent': doc.user_agent };
     if (doc.basic_auth_user && password) headers.Authorization = `Basic ${Buffer.from(`${doc.basic_auth_user}:${password}`).toString('base64')}`;
     if (doc.body !== null) headers['Content-Type'] = 'application/json';
-    try {
-      const response = await fetch(doc.url, {
-        method: doc.method,
-        headers,
-        body: doc.body ?? undefined,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      return { status: response.status, error: null };
-    } catch (err) {
-      const message = (err as { message?: unknown } | null)?.message;
-      return { status: null, error: typeof message === 'string' ? message : String(err) };
-    }
-  }
-
-  private delay(attempt: number): number {
-    const base = this.options.baseDelayMs ?? 500;
-    return Math.min(this.options.maxDelayMs ?? 60_000, base * 2 ** (attempt - 1));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
+    return attemptDelivery(doc.url, { method: doc.method, headers, body: doc.body ?? undefined }, this.options.timeoutMs);
   }
 }
 

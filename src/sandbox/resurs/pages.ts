@@ -1,23 +1,12 @@
-import type { Response } from 'express';
+import { escapeHtml, sendPage } from '../html';
 import { RESURS_TEST_PERSONS } from './persons';
 import type { HostedSessionDoc, PaymentDoc } from './store';
 
+export { escapeHtml, sendPage };
+
 /** The customer's pages (signing, hosted flow): plain HTML, inline CSS, no scripts. */
 
-const PAGE_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'Referrer-Policy': 'no-referrer',
-};
 
-export function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).set(PAGE_HEADERS).send(html);
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const CURRENCY: Record<string, string> = { SE: 'SEK', NO: 'NOK', DK: 'DKK', FI: 'EUR' };
 

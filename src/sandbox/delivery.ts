@@ -1,0 +1,46 @@
+/**
+ * What both sandboxes need to deliver their webhooks and callbacks the way real providers do:
+ * one attempt (any answer counts as an answer, a redirect is not followed), a doubling backoff,
+ * and pauses that closing the sandbox cuts short.
+ */
+export interface AttemptResult {
+  status: number | null;
+  error: string | null;
+}
+
+export async function attemptDelivery(url: string, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs = 10_000): Promise<AttemptResult> {
+  try {
+    const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer().catch(() => undefined);
+    return { status: response.status, error: null };
+  } catch (err) {
+    const message = (err as { message?: unknown } | null)?.message;
+    return { status: null, error: typeof message === 'string' ? message : String(err) };
+  }
+}
+
+/** Wait before attempt `attempt + 1`: base, 2×base, 4×base… capped. */
+export function retryDelay(attempt: number, baseMs = 500, maxMs = 60_000): number {
+  return Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+}
+
+/** Timers that `wakeAll()` ends at once, so closing never waits out a long backoff. */
+export class Pauses {
+  private readonly wakers = new Set<() => void>();
+
+  pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+
+  wakeAll(): void {
+    for (const wake of this.wakers) wake();
+  }
+}
