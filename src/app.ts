@@ -15,8 +15,8 @@ import { eventsRouter } from './api/events';
 import { healthRouter } from './api/health';
 import { paymentMethodsRouter } from './api/payment-methods';
 import { EventInbox } from './api/inbox';
-import { storefrontRouter } from './api/storefront';
 import { webhooksRouter } from './api/webhooks';
+import { storefrontRouter } from './storefront';
 
 export interface AppDeps {
   config: Config;
@@ -67,7 +67,7 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
   app.use('/checkouts', checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }));
   app.use('/admin', adminRouter({ store, inbox, providers, token: config.adminToken }));
   app.use(paymentMethodsRouter(providers));
-  app.use(storefrontRouter(store));
+  app.use(storefrontRouter({ store, providers, config }));
 
   app.use(unknownRoute);
   app.use(errorHandler(log));
