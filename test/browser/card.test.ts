@@ -1,0 +1,80 @@
+/**
+ * A customer buys with a card on the storefront, through KOMOJU's sandbox page, and ends on the
+ * order page; or cancels on KOMOJU's page and ends on the cancelled order.
+ */
+import { launchBrowser, newPage, screenshot, type Browser } from '../support/browser';
+import { startService, type TestService } from '../support/service';
+import { createEvent, fillCheckout, ORDER_PAGE, orderFromApi, orderOf, statusShown } from '../support/storefront';
+
+let service: TestService;
+let browser: Browser;
+beforeAll(async () => {
+  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  await createEvent(service, 'budokan', 'Live at Budokan', [
+    { id: 'arena', name: 'Arena', price: 4500, capacity: 10 },
+    { id: 'stand', name: 'Stand', price: 3000, capacity: 10 },
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+test('card: shop → KOMOJU hosted page → pay → the order page shows it completed, with a QR code per ticket', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await fillCheckout(page, service, 'budokan', { quantities: { arena: 2, stand: 1 } });
+  await screenshot(page, 'shop-form');
+  await page.click('#pay');
+
+  await page.waitForURL(/\/sandbox\/komoju\/sessions\//);
+  await page.fill('input[name=number]', '4111 1111 1111 1111');
+  await page.fill('input[name=name]', 'AKI TANAKA');
+  await page.fill('input[name=expiry]', '12/30');
+  await page.fill('input[name=cvc]', '123');
+  await page.click('form.card button[type=submit]');
+
+  await page.waitForURL(ORDER_PAGE);
+  await statusShown(page, 'completed');
+  const { orderId } = orderOf(page);
+  const order = await orderFromApi(service, orderId);
+  expect(order).toMatchObject({ status: 'completed', amount: 12000 });
+  expect(order.tickets).toHaveLength(3);
+
+  // One QR code per ticket, each captioned with its code.
+  const shown = await page.$$eval('li.ticket', (items) => items.map((li) => ({ code: li.getAttribute('data-code'), svg: !!li.querySelector('svg path'), caption: li.querySelector('figcaption')?.textContent ?? '' })));
+  expect(shown.map((t) => t.code).sort()).toEqual(order.tickets.map((t: { code: string }) => t.code).sort());
+  for (const ticket of shown) {
+    expect(ticket.svg).toBe(true);
+    expect(ticket.caption).toContain(ticket.code);
+  }
+  expect(await page.textContent('#amount')).toBe('¥12,000');
+  expect(await page.textContent('#status')).toBe('Completed');
+  const text = (await page.textContent('body')) ?? '';
+  expect(text).toContain('Live at Budokan');
+  expect(text).not.toContain('aki@example.com'); // no personal data on the page
+  expect(text).not.toContain('Aki Tanaka');
+  expect(await page.isHidden('#live-note')).toBe(true); // final: no more polling
+  await screenshot(page, 'card-completed');
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('cancel on KOMOJU\'s page: back at the shop, the order page shows the order cancelled', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await fillCheckout(page, service, 'budokan', { quantities: { stand: 1 }, locale: 'ja' }, 'ja');
+  await page.click('#pay');
+  await page.waitForURL(/\/sandbox\/komoju\/sessions\//);
+  await page.click('form[action$="/cancel"] button');
+
+  await page.waitForURL(ORDER_PAGE);
+  await statusShown(page, 'cancelled');
+  // The customer chose Japanese: the order page speaks it.
+  expect(await page.getAttribute('html', 'lang')).toBe('ja');
+  expect(await page.textContent('#status')).toBe('キャンセル');
+  expect(await page.$('#cancel')).toBeNull(); // nothing left to cancel
+  expect(await page.$('li.ticket')).toBeNull();
+  expect((await orderFromApi(service, orderOf(page).orderId)).status).toBe('cancelled');
+  await screenshot(page, 'card-cancelled');
+  expect(problems).toEqual([]);
+  await context.close();
+});

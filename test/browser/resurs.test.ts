@@ -1,0 +1,64 @@
+/**
+ * Resurs Bank from the storefront: simplified flow with signing on the sandbox's signing page;
+ * and a payment frozen for review, shown "under review" until the operator thaws it.
+ */
+import { RESURS_TEST_PERSONS } from '../../src/sandbox/resurs';
+import { launchBrowser, newPage, screenshot, type Browser } from '../support/browser';
+import { startService, type TestService } from '../support/service';
+import { createEvent, fillCheckout, ORDER_PAGE, orderFromApi, orderOf, statusShown, swedishCustomer } from '../support/storefront';
+
+const { SIGNING, FROZEN } = RESURS_TEST_PERSONS;
+let service: TestService;
+let browser: Browser;
+beforeAll(async () => {
+  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  await createEvent(service, 'nordic', 'Nordic Nights', [{ id: 'seat', name: 'Seat', price: 1000, capacity: 10 }]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+test('Resurs simplified: the customer signs on the signing page and lands on the completed order', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await fillCheckout(page, service, 'nordic', { quantities: { seat: 2 }, name: 'Olivia Williamsson', choice: 'resurs:simplified', resurs: { method: 'INVOICE', ...swedishCustomer(SIGNING.governmentId) } });
+  expect(await page.isVisible('#resurs-customer')).toBe(true);
+  await page.click('#pay');
+
+  await page.waitForURL(/\/sandbox\/resurs\/sign\//);
+  await page.click('button:text-is("Sign")');
+
+  await page.waitForURL(ORDER_PAGE);
+  await statusShown(page, 'completed');
+  const order = await orderFromApi(service, orderOf(page).orderId);
+  expect(order).toMatchObject({ status: 'completed', amount: 2000, payment: { provider: 'resurs', method: 'INVOICE' } });
+  expect(await page.$$('li.ticket svg')).toHaveLength(2);
+  const text = (await page.textContent('body')) ?? '';
+  expect(text).not.toContain(SIGNING.governmentId); // the customer view has no personal data
+  expect(text).not.toContain('Olivia');
+  await screenshot(page, 'resurs-signed-completed');
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('Resurs review: a frozen payment shows "under review"; thawed by the operator, the open page turns completed', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await fillCheckout(page, service, 'nordic', { quantities: { seat: 1 }, choice: 'resurs:simplified', resurs: swedishCustomer(FROZEN.governmentId) });
+  await page.click('#pay');
+
+  // Decided at once (no page at Resurs): the shop sends the customer straight to the order page.
+  await page.waitForURL(ORDER_PAGE);
+  await statusShown(page, 'awaiting_payment');
+  await page.waitForSelector('#review');
+  expect(await page.textContent('#review')).toContain('reviewed');
+  expect(await page.textContent('#status')).toBe('Under review');
+  await screenshot(page, 'resurs-under-review');
+
+  const operator = await context.newPage();
+  await operator.goto(`${service.url}/sandbox/resurs/payments/${encodeURIComponent(orderOf(page).orderId)}`);
+  await operator.click('button:has-text("Thaw")');
+  await statusShown(page, 'completed');
+  expect(await page.$$('li.ticket svg')).toHaveLength(1);
+  expect(problems).toEqual([]);
+  await context.close();
+});
