@@ -39,6 +39,7 @@ const en = {
   pay: 'Continue to payment',
   // the browser scripts' words
   sending: 'Sending…',
+  required: 'Please fill in this field.',
   fixFields: 'Please correct the marked fields.',
   pickTickets: 'Choose at least one ticket.',
   soldOutError: 'Sorry, not enough seats are left for this order.',
@@ -109,6 +110,7 @@ const ja: Words = {
   country: '国',
   pay: 'お支払いへ進む',
   sending: '送信中…',
+  required: 'この項目を入力してください。',
   fixFields: '入力内容をご確認ください。',
   pickTickets: 'チケットを1枚以上お選びください。',
   soldOutError: '申し訳ありません。残席が足りません。',
@@ -147,7 +149,7 @@ const ja: Words = {
 const WORDS: Record<Lang, Words> = { en, ja };
 
 /** The browser scripts' words (see public/shop.js, public/order.js). */
-export const CLIENT_KEYS = ['sending', 'fixFields', 'pickTickets', 'soldOutError', 'rateLimited', 'unavailable', 'failed', 'rcoMissing', 'methodsFailed', 'cancelling'] as const;
+export const CLIENT_KEYS = ['sending', 'required', 'fixFields', 'pickTickets', 'soldOutError', 'rateLimited', 'unavailable', 'failed', 'rcoMissing', 'methodsFailed', 'cancelling'] as const;
 
 const STATUS: Record<Lang, Record<OrderStatus, string>> = {
   en: { pending: 'Waiting for payment', awaiting_payment: 'Waiting for payment', completed: 'Completed', cancelled: 'Cancelled', expired: 'Expired', refunded: 'Refunded', refund_required: 'Refund pending' },

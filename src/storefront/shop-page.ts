@@ -88,11 +88,11 @@ ${choices.map(
 <fieldset id="resurs-details" hidden><legend>${t.resursDetails}</legend>
 ${field('payment.method', t.resursMethod, html``, method)}
 <div id="resurs-customer">
-${field('customer.governmentId', t.governmentId, html`type="text" autocomplete="off" maxlength="20"`)}
-${field('customer.phone', t.phone, html`type="tel" autocomplete="tel" maxlength="20"`)}
-${field('customer.address.addressRow1', t.addressRow1, html`type="text" autocomplete="address-line1" maxlength="100"`)}
-${field('customer.address.postalCode', t.postalCode, html`type="text" autocomplete="postal-code" maxlength="10"`)}
-${field('customer.address.postalArea', t.postalArea, html`type="text" autocomplete="address-level2" maxlength="50"`)}
+${field('customer.governmentId', t.governmentId, html`type="text" autocomplete="off" required maxlength="20"`)}
+${field('customer.phone', t.phone, html`type="tel" autocomplete="tel" required maxlength="20"`)}
+${field('customer.address.addressRow1', t.addressRow1, html`type="text" autocomplete="address-line1" required maxlength="100"`)}
+${field('customer.address.postalCode', t.postalCode, html`type="text" autocomplete="postal-code" required maxlength="10"`)}
+${field('customer.address.postalArea', t.postalArea, html`type="text" autocomplete="address-level2" required maxlength="50"`)}
 ${field('customer.address.country', t.country, html``, country)}
 </div></fieldset>
 <button type="submit" id="pay">${t.pay}</button>

@@ -148,9 +148,10 @@
     }
     if (res.status !== 503) forget();
     if (res.status === 409 && error.code === 'sold_out') {
-      showFieldError('items', words.soldOutError);
       showFormError(words.soldOutError);
-    } else if (res.status === 429) showFormError(words.rateLimited);
+      return focusFirst([showFieldError('items', words.soldOutError)]);
+    }
+    if (res.status === 429) showFormError(words.rateLimited);
     else if (res.status === 503) showFormError(words.unavailable);
     else showFormError(error.message ? `${words.failed} (${error.message})` : words.failed);
     focusFirst([]);
@@ -169,9 +170,13 @@
     event.preventDefault();
     clearErrors();
     const request = body();
-    if (!request.items.length) {
-      showFormError(words.pickTickets);
-      return focusFirst([showFieldError('items', words.pickTickets)]);
+    // Only what is plainly missing is checked here; the API's 400 names everything else.
+    const missing = [...form.querySelectorAll('[required]')].filter((input) => !input.closest('[hidden]') && !input.value.trim());
+    const noTickets = !request.items.length;
+    if (noTickets || missing.length) {
+      showFormError(noTickets && !missing.length ? words.pickTickets : words.fixFields);
+      const targets = missing.map((input) => showFieldError(input.name, words.required));
+      return focusFirst([noTickets ? showFieldError('items', words.pickTickets) : undefined, ...targets]);
     }
     const label = payButton.textContent;
     payButton.disabled = true;
