@@ -23,6 +23,8 @@ runMain('checkout-sagas', async (config, log) => {
     const ready = [
       '',
       'checkout-sagas is running:',
+      // With API_TOKEN only the shop's server may create checkouts: the shop runs its own storefront.
+      `  Storefront       ${config.apiToken ? `${config.publicUrl}/orders/{orderId} (order pages only: API_TOKEN is set)` : `${config.publicUrl}/`}`,
       `  API              ${config.publicUrl}  (listening on ${api.url})`,
       `  Temporal UI      ${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
       providerLine('KOMOJU', config.komoju, `${config.publicUrl}${KOMOJU_SANDBOX_PATH}`, 'KOMOJU_API_URL'),

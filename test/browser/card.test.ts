@@ -78,3 +78,28 @@ test('cancel on KOMOJU\'s page: back at the shop, the order page shows the order
   expect(problems).toEqual([]);
   await context.close();
 });
+
+test('back without paying: the order page offers to continue and to cancel; cancelling there updates the page in place', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await fillCheckout(page, service, 'budokan', { quantities: { arena: 1 } });
+  const [request] = await Promise.all([page.waitForRequest((req) => req.method() === 'POST' && req.url().endsWith('/checkouts')), page.click('#pay')]);
+  const { orderId } = request.postDataJSON() as { orderId: string }; // the page makes the order id
+  await page.waitForURL(/\/sandbox\/komoju\/sessions\//);
+  const sessionUrl = page.url();
+
+  // The customer comes back to the shop without paying (KOMOJU's return link, as the browser would).
+  await page.goto(`${service.url}/checkouts/${orderId}/return?session_id=${sessionUrl.split('/').pop()}`);
+  await page.waitForURL(ORDER_PAGE);
+  await statusShown(page, 'pending');
+  expect(await page.getAttribute('#continue-payment', 'href')).toBe(sessionUrl);
+  await screenshot(page, 'card-pending');
+  await page.evaluate(() => ((globalThis as unknown as { stayed: boolean }).stayed = true));
+
+  await page.click('#cancel button');
+  await statusShown(page, 'cancelled');
+  expect(await page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed)).toBe(true); // no reload
+  expect(await page.$('#continue-payment')).toBeNull();
+  expect((await orderFromApi(service, orderId)).status).toBe('cancelled');
+  expect(problems).toEqual([]);
+  await context.close();
+});
