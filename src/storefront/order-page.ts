@@ -12,6 +12,9 @@ import { jstDateTime, money, statusLabel, storeName, words, type Lang } from './
 
 type View = ReturnType<typeof customerView>;
 
+/** Links from the provider are followed only if they are web addresses (never `javascript:`). */
+const webLink = (url: unknown): string | undefined => (typeof url === 'string' && /^https?:\/\//i.test(url) ? url : undefined);
+
 /**
  * What the page shows changes only when this does. order.js computes the same string from
  * `GET /checkouts/{id}` (keep the two in step) and refreshes the panel when it differs.
@@ -46,7 +49,7 @@ function konbini(view: View, lang: Lang): Html {
 <dt>${t.deadline}</dt><dd>${slip.deadline ? html`<time id="konbini-deadline" datetime="${slip.deadline}">${jstDateTime(slip.deadline, lang)}</time>` : '-'}</dd>
 ${slip.confirmationCode ? html`<dt>${t.confirmationCode}</dt><dd><code id="konbini-code">${slip.confirmationCode}</code></dd>` : ''}
 </dl>
-${slip.instructionsUrl ? html`<p><a id="konbini-instructions" href="${slip.instructionsUrl}" target="_blank" rel="noopener noreferrer">${t.instructions}</a></p>` : ''}
+${webLink(slip.instructionsUrl) ? html`<p><a id="konbini-instructions" href="${slip.instructionsUrl}" target="_blank" rel="noopener noreferrer">${t.instructions}</a></p>` : ''}
 </section>`;
 }
 
@@ -66,7 +69,7 @@ function state(view: View, secret: string, qr: Map<string, string>, lang: Lang):
   const t = words(lang);
   switch (view.status) {
     case 'pending': {
-      const next = view.nextAction?.type === 'redirect' ? view.nextAction.url : undefined;
+      const next = view.nextAction?.type === 'redirect' ? webLink(view.nextAction.url) : undefined;
       return html`<p id="state-text">${next ? t.pendingText : t.processingText}</p>
 <div class="actions">${next ? html`<a id="continue-payment" class="button" href="${next}">${t.continuePayment}</a>` : ''}${cancelForm(view, secret, lang)}</div>`;
     }
