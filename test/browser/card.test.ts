@@ -9,7 +9,8 @@ import { createEvent, fillCheckout, ORDER_PAGE, orderFromApi, orderOf, statusSho
 let service: TestService;
 let browser: Browser;
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  browser = await launchBrowser(); // first: without Chromium, fail before any server starts
+  service = await startService();
   await createEvent(service, 'budokan', 'Live at Budokan', [
     { id: 'arena', name: 'Arena', price: 4500, capacity: 10 },
     { id: 'stand', name: 'Stand', price: 3000, capacity: 10 },

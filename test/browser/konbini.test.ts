@@ -10,7 +10,8 @@ import { createEvent, fillCheckout, ORDER_PAGE, orderFromApi, orderOf, statusSho
 let service: TestService;
 let browser: Browser;
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  browser = await launchBrowser(); // first: without Chromium, fail before any server starts
+  service = await startService();
   await createEvent(service, 'fes', 'Summer Fes', [{ id: 'day', name: 'Day pass', price: 8000, capacity: 4 }]);
 });
 afterAll(async () => {

@@ -14,7 +14,8 @@ let browser: Browser;
 let secretOf: Record<string, string>;
 let tickets: string[];
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  browser = await launchBrowser(); // first: without Chromium, fail before any server starts
+  service = await startService();
   await createEvent(service, 'secret-gig', 'Secret Gig', [{ id: 'floor', name: 'Floor', price: 5000, capacity: 5 }]);
   secretOf = {};
   for (const orderId of ['mine', 'theirs']) {

@@ -11,7 +11,8 @@ const { SIGNING, FROZEN } = RESURS_TEST_PERSONS;
 let service: TestService;
 let browser: Browser;
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  browser = await launchBrowser(); // first: without Chromium, fail before any server starts
+  service = await startService();
   await createEvent(service, 'nordic', 'Nordic Nights', [{ id: 'seat', name: 'Seat', price: 1000, capacity: 10 }]);
 });
 afterAll(async () => {

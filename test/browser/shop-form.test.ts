@@ -10,7 +10,8 @@ import { createEvent, fillCheckout, swedishCustomer } from '../support/storefron
 let service: TestService;
 let browser: Browser;
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  browser = await launchBrowser(); // first: without Chromium, fail before any server starts
+  service = await startService();
   await createEvent(service, 'club', 'Club Night', [
     { id: 'entry', name: 'Entry', price: 2500, capacity: 10 },
     { id: 'vip', name: 'VIP', price: 9000, capacity: 1 },
