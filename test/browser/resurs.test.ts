@@ -1,13 +1,14 @@
 /**
  * Resurs Bank from the storefront: simplified flow with signing on the sandbox's signing page;
- * and a payment frozen for review, shown "under review" until the operator thaws it.
+ * the hosted flow on Resurs' own page; and a payment frozen for review, shown "under review"
+ * until the operator thaws it.
  */
 import { RESURS_TEST_PERSONS } from '../../src/sandbox/resurs';
 import { launchBrowser, newPage, screenshot, type Browser } from '../support/browser';
 import { startService, type TestService } from '../support/service';
 import { createEvent, fillCheckout, ORDER_PAGE, orderFromApi, orderOf, statusShown, swedishCustomer } from '../support/storefront';
 
-const { SIGNING, FROZEN } = RESURS_TEST_PERSONS;
+const { SIGNING, FROZEN, BOOKED } = RESURS_TEST_PERSONS;
 let service: TestService;
 let browser: Browser;
 beforeAll(async () => {
@@ -59,6 +60,22 @@ test('Resurs review: a frozen payment shows "under review"; thawed by the operat
   await operator.goto(`${service.url}/sandbox/resurs/payments/${encodeURIComponent(orderOf(page).orderId)}`);
   await operator.click('button:has-text("Thaw")');
   await statusShown(page, 'completed');
+  expect(await page.$$('li.ticket svg')).toHaveLength(1);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test("Resurs hosted: the customer pays on Resurs' own page and lands on the completed order", async () => {
+  const { page, context, problems } = await newPage(browser);
+  await fillCheckout(page, service, 'nordic', { quantities: { seat: 1 }, choice: 'resurs:hosted', resurs: { method: 'PARTPAYMENT', ...swedishCustomer(BOOKED.governmentId) } });
+  await page.click('#pay');
+  await page.waitForURL(/\/sandbox\/resurs\/hostedflow\//);
+  expect(await page.isChecked(`input[name=governmentId][value="${BOOKED.governmentId}"]`)).toBe(true);
+  await page.click('button:text-is("Pay")');
+
+  await page.waitForURL(ORDER_PAGE);
+  await statusShown(page, 'completed');
+  expect(await orderFromApi(service, orderOf(page).orderId)).toMatchObject({ payment: { provider: 'resurs', method: 'PARTPAYMENT' } });
   expect(await page.$$('li.ticket svg')).toHaveLength(1);
   expect(problems).toEqual([]);
   await context.close();

@@ -40,7 +40,7 @@ test('no ticket chosen: said at the tickets, announced, focus on the first quant
   await page.waitForSelector('#form-error:not([hidden])');
   expect(await page.getAttribute('#form-error', 'role')).toBe('alert');
   expect(await page.textContent('#err-items')).toBe('Choose at least one ticket.');
-  expect(await page.getAttribute('#items', 'aria-invalid')).toBe('true');
+  expect(await page.getAttribute('#f-qty-entry', 'aria-invalid')).toBe('true');
   expect(await focused(page)).toBe('f-qty-entry');
   expect(posts).toEqual([]);
   expect(problems).toEqual([]);

@@ -65,7 +65,9 @@
       slot.textContent = slot.hidden ? message : `${slot.textContent} ${message}`;
       slot.hidden = false;
     }
-    target.setAttribute('aria-invalid', 'true');
+    // A group is marked through its fields (aria-invalid belongs on the controls).
+    const controls = target.tagName === 'FIELDSET' ? target.querySelectorAll('input:not([disabled]), select') : [target];
+    for (const control of controls) control.setAttribute('aria-invalid', 'true');
     return target;
   }
 
@@ -129,11 +131,13 @@
   }
   const forget = () => (last = { request: '', orderId: '' });
 
+  let leaving = false;
   async function send(request) {
     const res = await fetch('/checkouts', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(request) });
     const answer = await res.json().catch(() => ({}));
     if (res.ok) {
       const next = answer.nextAction;
+      leaving = true; // the button stays disabled while the browser goes
       if (next?.type === 'redirect') return location.assign(next.url);
       // Decided at once (or nothing to do at a provider's page): the order page follows it.
       return location.assign(`/orders/${encodeURIComponent(answer.orderId)}?clientSecret=${encodeURIComponent(answer.clientSecret)}`);
@@ -190,6 +194,7 @@
       showFormError(words.failed);
       focusFirst([]);
     } finally {
+      if (leaving) return;
       payButton.disabled = false;
       payButton.textContent = label;
       form.removeAttribute('aria-busy');
