@@ -15,6 +15,7 @@ import { eventsRouter } from './api/events';
 import { healthRouter } from './api/health';
 import { paymentMethodsRouter } from './api/payment-methods';
 import { EventInbox } from './api/inbox';
+import { resursCheckoutRouter } from './api/resurs-checkout';
 import { storefrontRouter } from './api/storefront';
 import { webhooksRouter } from './api/webhooks';
 
@@ -64,6 +65,7 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
 
   app.use(express.json({ limit: '64kb', type: 'application/json' }));
   app.use('/events', eventsRouter(store, adminAuth(config.adminToken, { optional: true })));
+  app.use(resursCheckoutRouter({ store, providers, config, limitCheckouts }));
   app.use('/checkouts', checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }));
   app.use('/admin', adminRouter({ store, inbox, providers, token: config.adminToken }));
   app.use(paymentMethodsRouter(providers));

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Db } from 'mongodb';
+import { checkoutRoutes } from './checkout';
 import { CallbackSender, type CallbackRetryOptions, type SandboxLog, silentLog } from './callbacks';
 import type { ResursSandboxContext } from './context';
 import { hostedRoutes } from './hosted';
@@ -52,6 +53,8 @@ export type ResursSandbox = Router & {
  *   (`GET ...?wsdl`), HTTP Basic — see soap.ts;
  * - `GET /sign/:paymentId?token=`, `POST /sign/:paymentId/sign|fail|back` — signing.ts;
  * - `POST /hostedflow/back-channel`, `GET /hostedflow/customer-landing-page/:id` — hosted.ts;
+ * - `POST|PUT /checkout/payments/:ref` (HTTP Basic), `GET /checkout/iframe/:sessionId`,
+ *   `POST /checkout/iframe/:sessionId/purchase` — Resurs Checkout, checkout.ts;
  * - `GET /`, `GET /payments/:id`, `POST /payments/:id/thaw|unfreeze|annul|resend-callbacks`,
  *   `POST /callbacks/test`, `GET /callbacks` — operator.ts.
  */
@@ -109,6 +112,7 @@ export function resursSandbox(options: ResursSandboxOptions): ResursSandbox {
   router.use(soapRoutes(ctx));
   router.use(signingRoutes(ctx));
   router.use(hostedRoutes(ctx));
+  router.use(checkoutRoutes(ctx));
   router.use(operatorRoutes(ctx));
 
   const drain = async () => {
