@@ -7,6 +7,7 @@ import { basicAuth } from './http';
 import { PAYMENT_METHODS, paymentMethod, testPerson } from './persons';
 import { renderCheckoutIframe } from './checkout-page';
 import { newToken } from './store';
+import { embeddedPageCsp } from '../html';
 import { notice, sendPage } from './pages';
 
 /**
@@ -133,17 +134,8 @@ export function checkoutRoutes(ctx: ResursSandboxContext): Router {
     const session = await sessions.findOne({ paymentSessionId: String(req.params.sessionId) });
     if (!session) return sendPage(res, 404, notice('Checkout not found', 'This checkout is unknown or was replaced by a newer one.'));
     const root = sandboxRoot(ctx, req);
-    res
-      .status(200)
-      .set({
-        'Content-Type': 'text/html; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-        // Framed only by the shop that opened it; talks only to this server.
-        'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors ${session.shopUrl}`,
-        'Referrer-Policy': 'no-referrer',
-      })
-      .send(renderCheckoutIframe(root, session, PAYMENT_METHODS));
+    // Framed only by the shop that opened it; talks only to this server.
+    sendPage(res, 200, renderCheckoutIframe(root, session, PAYMENT_METHODS, ctx.merchantName), { 'Content-Security-Policy': embeddedPageCsp(session.shopUrl) });
   });
 
   /** The iframe's purchase, after the shop answered `orderReady: true` (or never intercepted). */
