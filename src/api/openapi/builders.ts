@@ -41,7 +41,7 @@ export function errors(byStatus: Partial<Record<number, ErrorCode[]>>): Record<s
     Object.entries(byStatus).map(([status, codes]) => [
       status,
       json(
-        codes!.map((code) => `\`${code}\`: ${ERROR_CODES[code]}`).join('; '),
+        codes!.map((code) => `${codes!.length > 1 ? '- ' : ''}\`${code}\`: ${ERROR_CODES[code]}`).join('\n'),
         { allOf: [ref('Error'), { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } }] },
         { error: { code: codes![0], message: ERROR_CODES[codes![0]].replace(/`/g, '') } },
       ),
