@@ -15,6 +15,7 @@ import { eventsRouter } from './api/events';
 import { healthRouter } from './api/health';
 import { paymentMethodsRouter } from './api/payment-methods';
 import { EventInbox } from './api/inbox';
+import { apiDocsRouter } from './api/openapi/router';
 import { resursCheckoutRouter } from './api/resurs-checkout';
 import { storefrontRouter } from './api/storefront';
 import { webhooksRouter } from './api/webhooks';
@@ -70,6 +71,7 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
   app.use('/admin', adminRouter({ store, inbox, providers, token: config.adminToken }));
   app.use(paymentMethodsRouter(providers));
   app.use(storefrontRouter(store));
+  app.use(apiDocsRouter({ publicUrl: config.publicUrl }));
 
   app.use(unknownRoute);
   app.use(errorHandler(log));
