@@ -21,14 +21,14 @@ import { orderForCaller, requireShop } from './auth';
 import { HttpError, parseBody } from './errors';
 import { loadEvent } from './events';
 
-const OpenSession = z.strictObject({
+export const OpenSession = z.strictObject({
   orderId: z.string().regex(CHECKOUT_REFERENCE, 'Resurs Checkout order ids may only hold letters, digits and - (1 to 64)'),
   eventId: z.string().min(1).max(64),
   items: z.array(z.strictObject({ ticketTypeId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(20) })).min(1).max(20),
   method: z.string().min(1).max(64),
 });
 
-const Rejection = z.strictObject({
+export const Rejection = z.strictObject({
   kind: z.enum(['fail', 'deny']),
   /** The text the customer saw. */
   message: z.string().trim().min(1).max(500),

@@ -142,7 +142,7 @@ test('every error code the code answers with is documented, and none that it doe
 
 /** The order the documented requests are sent in: each finds what the ones before it made. */
 const RUN_ORDER = [
-  'createEvent', 'getEvent', 'createCheckout', 'getCheckout', 'komojuReturn', 'resursLanding', 'komojuWebhook', 'resursCallback', 'resursCallbackPost',
+  'createEvent', 'getEvent', 'openResursCheckoutSession', 'createCheckout', 'getCheckout', 'reportResursCheckoutRejection', 'resursCheckoutScript', 'komojuReturn', 'resursLanding', 'komojuWebhook', 'resursCallback', 'resursCallbackPost',
   'listResursPaymentMethods', 'orderPage', 'adminListCheckouts', 'adminListWebhooks', 'adminReconcileCheckout', 'adminCancelCheckout', 'cancelCheckout',
   'health', 'readiness', 'metrics', 'openApiDocument', 'docsPage', 'docsAsset',
 ];
@@ -168,7 +168,7 @@ test('the documented requests, sent to a running service, are accepted and answe
     }
   }
   expect(failures).toEqual([]);
-  expect([...context.clientSecrets.keys()].sort()).toEqual(['order-1', 'order-2', 'order-rs-1']);
+  expect([...context.clientSecrets.keys()].sort()).toEqual(['order-1', 'order-2', 'order-rco-1', 'order-rs-1']);
 });
 
 test('without its credential, every secured operation answers a documented error', async () => {

@@ -6,6 +6,7 @@
 import { providerPaths } from './paths-providers';
 import { operatorPaths } from './paths-operators';
 import { pagePaths } from './paths-pages';
+import { resursCheckoutPaths } from './paths-resurs-checkout';
 import { shopPaths } from './paths-shop';
 import { schemas } from './schemas';
 
@@ -28,6 +29,7 @@ export function openApiDocument({ publicUrl }: { publicUrl: string }) {
     tags: [
       { name: 'Checkouts', description: "The shop's server and the customer's browser" },
       { name: 'Events', description: 'Events and their seats' },
+      { name: 'Resurs Checkout', description: "Resurs Bank's iframe on the shop's page: its session comes before the order" },
       { name: 'Customer returns', description: 'Where providers send the customer back; a GET never cancels' },
       { name: 'Provider webhooks', description: 'Signed deliveries, recorded before anyone acts on them' },
       { name: 'Operators', description: 'Bearer `ADMIN_TOKEN`' },
@@ -35,7 +37,7 @@ export function openApiDocument({ publicUrl }: { publicUrl: string }) {
       { name: 'Health', description: 'Liveness, readiness, metrics' },
       { name: 'Documentation', description: 'This description' },
     ],
-    paths: { ...shopPaths, ...providerPaths, ...operatorPaths, ...pagePaths },
+    paths: { ...shopPaths, ...resursCheckoutPaths, ...providerPaths, ...operatorPaths, ...pagePaths },
     components: {
       schemas,
       securitySchemes: {

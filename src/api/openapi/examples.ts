@@ -21,6 +21,22 @@ export const createEvent: Record<string, Example> = {
 const aki = { email: 'aki@example.com', name: 'Aki', locale: 'en' };
 export const RESURS_ORDER = 'order-rs-1';
 
+export const RCO_ORDER = 'order-rco-1';
+
+export const openResursCheckout = { orderId: RCO_ORDER, eventId: 'live', items: [{ ticketTypeId: 'general', quantity: 1 }], method: 'INVOICE' };
+
+export const resursCheckoutSession = {
+  orderId: RCO_ORDER,
+  amount: 3000,
+  currency: 'JPY',
+  reference: RCO_ORDER,
+  sessionId: '9f3c1b7e2a4d4c0e8b6a5f1d2c3b4a59',
+  iframeUrl: 'https://tickets.example.com/sandbox/resurs/checkout/iframe/9f3c1b7e2a4d4c0e8b6a5f1d2c3b4a59',
+  origin: 'https://tickets.example.com',
+};
+
+export const rejection = { kind: 'deny', message: 'Your purchase was not approved by Resurs Bank. You can try another payment method.' };
+
 export const createCheckout: Record<string, Example> = {
   card: {
     summary: 'KOMOJU, credit card',
@@ -47,6 +63,11 @@ export const createCheckout: Record<string, Example> = {
       },
       payment: { provider: 'resurs', method: 'INVOICE', flow: 'simplified' },
     },
+  },
+  rco: {
+    summary: 'Resurs Checkout (the iframe), on its checkout:booking-order',
+    description: 'After `POST /checkouts/resurs/sessions` with the same `orderId`; the customer identifies themselves in the iframe, so no government id here.',
+    value: { orderId: RCO_ORDER, eventId: 'live', items: [{ ticketTypeId: 'general', quantity: 1 }], customer: aki, payment: { provider: 'resurs', method: 'INVOICE', flow: 'rco' } },
   },
 };
 

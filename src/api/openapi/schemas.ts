@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CreateCheckout } from '../../checkout/request';
 import type { NextAction } from '../../domain/checkout';
 import { CreateEvent } from '../events';
+import { OpenSession, Rejection } from '../resurs-checkout';
 import { ERROR_CODES, EVENT_SOURCES, INBOX_STATES, ORDER_STATUSES, PAYMENT_STATUSES, SIGNALS } from './vocabulary';
 
 export type Schema = Record<string, unknown>;
@@ -38,6 +39,9 @@ export const schemas: Record<string, Schema> = {
     CreateCheckout,
     'A checkout. A Resurs payment (flow `simplified` or `hosted`) also needs `customer.governmentId`, `customer.phone` and `customer.address` (400 naming the field otherwise).',
   ),
+
+  OpenResursCheckout: fromZod(OpenSession, 'The cart of a Resurs Checkout iframe, before the order exists: priced from the event, no seats held.'),
+  ResursCheckoutRejection: fromZod(Rejection, 'A purchase attempt the iframe denied or failed, and what the customer was told.'),
 
   Error: object(
     {
@@ -87,6 +91,23 @@ export const schemas: Record<string, Schema> = {
     ['orderId', 'workflowId', 'status', 'nextAction', 'expiresAt', 'clientSecret'],
   ),
 
+  ResursCheckoutSession: object(
+    {
+      orderId: text,
+      amount: { type: 'integer' },
+      currency: text,
+      reference: { ...text, description: 'the Resurs payment the purchase becomes (the order id)' },
+      sessionId: { ...text, description: "Resurs' paymentSessionId" },
+      iframeUrl: { type: 'string', format: 'uri', description: 'put it in an iframe on the shop page' },
+      origin: { ...text, description: "the iframe's messages come from this origin; post yours to it" },
+    },
+    ['orderId', 'amount', 'currency', 'reference', 'sessionId', 'iframeUrl', 'origin'],
+  ),
+  ResursCheckoutRejections: object(
+    { orderId: text, rco_rejected_once: { const: true }, rco_rejected: { type: 'array', items: text }, rco_reject_message: text },
+    ['orderId', 'rco_rejected_once', 'rco_rejected', 'rco_reject_message'],
+  ),
+
   PricedItem: object({ ticketTypeId: text, quantity: { type: 'integer' }, name: text, unitPrice: { type: 'integer' } }, ['ticketTypeId', 'quantity', 'name', 'unitPrice']),
   HistoryEntry: object({ at: dateTime, status: orderStatus, reason: text }, ['at', 'status', 'reason']),
   Ticket: object({ code: text, ticketTypeId: text }, ['code', 'ticketTypeId']),
@@ -100,7 +121,20 @@ export const schemas: Record<string, Schema> = {
       status: { type: 'string', enum: PAYMENT_STATUSES },
       pending: object({ kind: text, reason: text, deadline: dateTime, settleBy: dateTime }, ['kind', 'reason', 'settleBy']),
       konbini: { type: 'object', properties: { store: text, deadline: dateTime, instructionsUrl: { type: 'string', format: 'uri' }, confirmationCode: text }, additionalProperties: text },
-      resurs: { type: 'object', properties: { checkoutType: text, paymentMethod: text, resursReference: text, apiDataId: text, orderSigningPayload: text }, additionalProperties: text },
+      resurs: {
+        type: 'object',
+        properties: {
+          checkoutType: text,
+          paymentMethod: text,
+          resursReference: text,
+          apiDataId: text,
+          orderSigningPayload: text,
+          rco_rejected_once: { type: 'boolean', description: 'Resurs Checkout: the customer was denied or failed at least once' },
+          rco_rejected: { type: 'array', items: text, description: 'one row per rejection: `"<fail|deny> (<time>)"`' },
+          rco_reject_message: { ...text, description: 'the text the customer saw at the last rejection' },
+        },
+        additionalProperties: text,
+      },
       lastRefusal: object({ at: dateTime, message: text }, ['at', 'message'], { description: 'the last time the provider refused to answer (shop and operators only)' }),
     },
     required: ['provider', 'method', 'reference', 'status'],

@@ -25,6 +25,8 @@ export const SIGNALS = everyOf<PaymentEventKind>()(['captured', 'authorized', 'e
  * the codes out of the source and fails on one missing here.
  */
 export const ERROR_CODES = {
+  checkout_exists: 'a Resurs Checkout session was asked for an order id whose checkout has already started',
+  not_resurs_checkout: 'a Resurs Checkout rejection was reported for an order paid another way',
   invalid_request: 'the body or query does not match the schema; `message` names the field, `details` lists every issue',
   invalid_json: 'the body is not valid JSON',
   bad_request: 'the request could not be read',
