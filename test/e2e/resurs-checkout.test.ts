@@ -109,10 +109,11 @@ test('what the RCO routes refuse, changing nothing', async () => {
 });
 
 test('with an API token, a rejection needs the order\'s own client secret', async () => {
-  const guarded = await startService({ API_TOKEN: 'shop-key-0123456789abcdef' });
+  const guarded = await startService({ API_TOKEN: 'shop-key-0123456789abcdef', ADMIN_TOKEN: 'admin-key-0123456789abcdef' });
   try {
     const shop = { authorization: 'Bearer shop-key-0123456789abcdef' };
-    await http('POST', `${guarded.url}/events`, { id: 'rco-night', title: 'RCO Night', currency: 'JPY', ticketTypes: [{ id: 'seat', name: 'Seat', price: 1200, capacity: 10 }] });
+    const admin = { authorization: 'Bearer admin-key-0123456789abcdef' };
+    await http('POST', `${guarded.url}/events`, { id: 'rco-night', title: 'RCO Night', currency: 'JPY', ticketTypes: [{ id: 'seat', name: 'Seat', price: 1200, capacity: 10 }] }, admin);
     expect((await http('POST', `${guarded.url}/checkouts/resurs/sessions`, { orderId: 'rco-g', eventId: 'rco-night', items: [{ ticketTypeId: 'seat', quantity: 1 }], method: 'INVOICE' })).status).toBe(401);
     expect((await http('POST', `${guarded.url}/checkouts/resurs/sessions`, { orderId: 'rco-g', eventId: 'rco-night', items: [{ ticketTypeId: 'seat', quantity: 1 }], method: 'INVOICE' }, shop)).status).toBe(201);
     const opened = await http('POST', `${guarded.url}/checkouts`, rcoBody('rco-g', 'rco-night', 'seat'), shop);
@@ -120,6 +121,9 @@ test('with an API token, a rejection needs the order\'s own client secret', asyn
     expect((await rejectAt({})).status).toBe(401);
     expect((await rejectAt({ 'x-client-secret': 'rco-g_secret_wrong' })).status).toBe(404);
     expect((await rejectAt({ 'x-client-secret': opened.json.clientSecret })).status).toBe(201);
+    // Operators see the rows in their list too.
+    const listed = await http('GET', `${guarded.url}/admin/checkouts?status=pending`, undefined, admin);
+    expect(listed.json.checkouts.find((c: { orderId: string }) => c.orderId === 'rco-g').payment.resurs).toMatchObject({ rco_rejected_once: true, rco_rejected: [expect.stringMatching(/^deny \(/)], rco_reject_message: 'x' });
   } finally {
     await guarded.stop();
   }
