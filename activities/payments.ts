@@ -65,7 +65,8 @@ export function createPaymentActivities({ providers, store, publicUrl }: Activit
         ),
       );
       const redirect = started.nextAction.type === 'redirect' ? { 'payment.redirectUrl': started.nextAction.url } : {};
-      const record = started.record ? { [`payment.${request.provider}`]: started.record } : {};
+      // Field by field: what the shop recorded beside it (Resurs Checkout's rejections) stays.
+      const record = Object.fromEntries(Object.entries(started.record ?? {}).map(([key, value]) => [`payment.${request.provider}.${key}`, value]));
       await store.orders.updateOne(
         { _id: request.orderId },
         { $set: { 'payment.reference': started.reference, 'payment.nextAction': started.nextAction, 'payment.expiresAt': started.expiresAt, ...redirect, ...record } },

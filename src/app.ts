@@ -15,6 +15,8 @@ import { eventsRouter } from './api/events';
 import { healthRouter } from './api/health';
 import { paymentMethodsRouter } from './api/payment-methods';
 import { EventInbox } from './api/inbox';
+import { apiDocsRouter } from './api/openapi/router';
+import { resursCheckoutRouter } from './api/resurs-checkout';
 import { webhooksRouter } from './api/webhooks';
 import { storefrontRouter } from './storefront';
 
@@ -64,10 +66,12 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
 
   app.use(express.json({ limit: '64kb', type: 'application/json' }));
   app.use('/events', eventsRouter(store, adminAuth(config.adminToken, { optional: true })));
+  app.use(resursCheckoutRouter({ store, providers, config, limitCheckouts }));
   app.use('/checkouts', checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }));
   app.use('/admin', adminRouter({ store, inbox, providers, token: config.adminToken }));
   app.use(paymentMethodsRouter(providers));
   app.use(storefrontRouter({ store, providers, config }));
+  app.use(apiDocsRouter({ publicUrl: config.publicUrl }));
 
   app.use(unknownRoute);
   app.use(errorHandler(log));

@@ -130,6 +130,15 @@ export const KOMOJU_SANDBOX_PATH = '/sandbox/komoju';
 /** Where the built-in Resurs sandbox will be mounted (none is served yet). */
 export const RESURS_SANDBOX_PATH = '/sandbox/resurs';
 
+/** The built-in sandboxes' well-known secrets (public, like any test key; never used with a real provider URL). */
+export const SANDBOX_SECRETS = {
+  komojuSecretKey: 'sk_test_sandbox',
+  komojuWebhookSecret: 'whsec_sandbox',
+  resursUsername: 'sandbox',
+  resursPassword: 'sandbox',
+  resursCallbackSalt: 'sandbox-salt',
+} as const;
+
 export class ConfigError extends Error {}
 
 type ProviderMode = { enabled: boolean; sandbox: boolean; apiUrl: string };
@@ -175,15 +184,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp: { url: e.SMTP_URL, from: e.MAIL_FROM },
     komoju: {
       ...komoju,
-      secretKey: secret(komoju, e.KOMOJU_SECRET_KEY, 'sk_test_sandbox'),
-      webhookSecret: secret(komoju, e.KOMOJU_WEBHOOK_SECRET, 'whsec_sandbox'),
+      secretKey: secret(komoju, e.KOMOJU_SECRET_KEY, SANDBOX_SECRETS.komojuSecretKey),
+      webhookSecret: secret(komoju, e.KOMOJU_WEBHOOK_SECRET, SANDBOX_SECRETS.komojuWebhookSecret),
       konbiniGraceMs: e.KONBINI_GRACE,
     },
     resurs: {
       ...resurs,
-      username: secret(resurs, e.RESURS_USERNAME, 'sandbox'),
-      password: secret(resurs, e.RESURS_PASSWORD, 'sandbox'),
-      callbackSalt: secret(resurs, e.RESURS_CALLBACK_SALT, 'sandbox-salt'),
+      username: secret(resurs, e.RESURS_USERNAME, SANDBOX_SECRETS.resursUsername),
+      password: secret(resurs, e.RESURS_PASSWORD, SANDBOX_SECRETS.resursPassword),
+      callbackSalt: secret(resurs, e.RESURS_CALLBACK_SALT, SANDBOX_SECRETS.resursCallbackSalt),
       reviewTimeoutMs: e.RESURS_REVIEW_TIMEOUT,
     },
     checkoutTimeoutMs: e.CHECKOUT_TIMEOUT,

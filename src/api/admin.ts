@@ -8,7 +8,7 @@ import { adminAuth } from './auth';
 import { HttpError, notFound } from './errors';
 import type { EventInbox } from './inbox';
 
-const ListQuery = z.object({
+export const ListCheckoutsQuery = z.object({
   status: z.enum(['pending', 'awaiting_payment', 'completed', 'cancelled', 'expired', 'refunded', 'refund_required']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -19,7 +19,7 @@ export function adminRouter(deps: { store: Store; inbox: EventInbox; providers: 
   router.use(adminAuth(deps.token, { optional: false }));
 
   router.get('/checkouts', async (req, res) => {
-    const query = ListQuery.safeParse(req.query);
+    const query = ListCheckoutsQuery.safeParse(req.query);
     if (!query.success) throw new HttpError(400, 'invalid_request', query.error.issues[0].message);
     const { status, limit } = query.data;
     const orders = await store.orders.find(status ? { status } : {}).sort({ createdAt: -1 }).limit(limit).toArray();

@@ -5,7 +5,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { HttpError } from './errors';
+import type { Store } from '../db/mongo';
+import type { OrderDoc } from '../db/schema';
+import { HttpError, notFound } from './errors';
 
 export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -42,5 +44,19 @@ export function adminAuth(token: string | undefined, { optional }: { optional: b
     const given = bearerOf(req);
     if (!given || !sameSecret(given, token)) return next(new HttpError(401, 'unauthorized', 'a valid bearer token is required'));
     next();
+  };
+}
+
+/** The order a request names, and who asks: the shop's server (full view) or the order's own customer. */
+export function orderForCaller(store: Store, apiToken: string | undefined) {
+  return async (req: Request): Promise<{ order: OrderDoc; asShop: boolean }> => {
+    const orderId = String(req.params.orderId);
+    const asShop = isShop(req, apiToken);
+    const secret = clientSecretOf(req);
+    if (!asShop && !secret) throw new HttpError(401, 'unauthorized', "an API token or the order's clientSecret is required");
+    const order = await store.orders.findOne({ _id: orderId });
+    // A wrong secret looks exactly like an unknown order: order ids cannot be probed.
+    if (!order || (!asShop && !sameSecret(secret!, order.clientSecret))) throw notFound(`checkout ${orderId}`);
+    return { order, asShop: asShop && !secret };
   };
 }

@@ -11,7 +11,7 @@ import { CreateCheckout, customerView, newClientSecret, newOrderId, orderPageUrl
 import type { Providers } from '../providers';
 import type { Checkouts } from '../temporal/client';
 import { CHECKOUT_CANCELLED, checkoutWorkflowId, IDEMPOTENCY_CONFLICT, PROVIDER_UNAVAILABLE, SOLD_OUT } from '../temporal/messages';
-import { clientSecretOf, isShop, requireShop, sameSecret } from './auth';
+import { orderForCaller, requireShop } from './auth';
 import { HttpError, notFound, parseBody } from './errors';
 import { loadEvent } from './events';
 import type { EventInbox } from './inbox';
@@ -55,17 +55,7 @@ function refusal(err: unknown, orderId: string): HttpError | undefined {
 export function checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }: CheckoutRoutesDeps): Router {
   const router = Router();
 
-  /** The order, and who asks: the shop's server (full view) or the order's own customer. */
-  async function orderFor(req: Request): Promise<{ order: OrderDoc; asShop: boolean }> {
-    const orderId = String(req.params.orderId);
-    const asShop = isShop(req, config.apiToken);
-    const secret = clientSecretOf(req);
-    if (!asShop && !secret) throw new HttpError(401, 'unauthorized', 'an API token or the order\'s clientSecret is required');
-    const order = await store.orders.findOne({ _id: orderId });
-    // A wrong secret looks exactly like an unknown order: order ids cannot be probed.
-    if (!order || (!asShop && !sameSecret(secret!, order.clientSecret))) throw notFound(`checkout ${orderId}`);
-    return { order, asShop: asShop && !secret };
-  }
+  const orderFor = orderForCaller(store, config.apiToken);
 
   router.post('/', requireShop(config.apiToken), limitCheckouts, async (req, res) => {
     const body = parseBody(CreateCheckout, req.body);

@@ -7,7 +7,7 @@ import { HttpError, notFound, parseBody } from './errors';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
 
-const CreateEvent = z
+export const CreateEvent = z
   .object({
     id: id.optional(),
     title: z.string().trim().min(1).max(200),

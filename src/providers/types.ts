@@ -92,6 +92,31 @@ export interface PaymentProvider {
   readonly inbound: ProviderInbound;
   /** The payment methods the account offers, for providers whose methods vary by account (Resurs). */
   methods?(): Promise<PaymentMethodOffer[]>;
+  /**
+   * Opens a checkout that lives in the shop's own page (Resurs Checkout's iframe) before the
+   * order exists: the customer fills it in, and the checkout starts when they press "buy".
+   */
+  embed?(request: EmbedRequest): Promise<EmbeddedCheckout>;
+}
+
+export interface EmbedRequest {
+  orderId: string;
+  amount: number;
+  currency: string;
+  method: string;
+  items: PricedItem[];
+  /** `{PUBLIC_URL}/checkouts/{orderId}`, as in StartRequest. */
+  checkoutUrl: string;
+  /** Origin of the page that embeds the checkout (its messages go only there). */
+  shopUrl: string;
+}
+
+export interface EmbeddedCheckout {
+  reference: string;
+  sessionId: string;
+  iframeUrl: string;
+  /** Origin the embedded checkout's messages come from. */
+  origin: string;
 }
 
 export interface PaymentMethodOffer {

@@ -135,11 +135,11 @@ test('GET /resurs/payment-methods lists what the account offers; a provider with
   expect((await http('GET', `${service.url}/komoju/payment-methods`)).status).toBe(404);
 });
 
-test('a flow this deployment does not offer (Resurs Checkout, for now) is a clear 422 that holds nothing', async () => {
+test('a Resurs Checkout purchase whose iframe session was never opened is refused, and its seat released', async () => {
   const before = await seats();
   const res = await http('POST', `${service.url}/checkouts`, { ...resursBody('rs-rco', 'nordic', 'seat', SIGNING.governmentId), payment: { provider: 'resurs', method: 'INVOICE', flow: 'rco' } });
-  expect(res.status).toBe(422);
-  expect(res.json.error.code).toBe('flow_not_offered');
+  expect(res.status).toBe(502);
+  expect(res.json.error.code).toBe('provider_error');
+  await eventually(() => checkout('rs-rco'), (order) => order.status === 'cancelled');
   expect(await seats()).toEqual(before);
-  expect((await http('GET', `${service.url}/checkouts/rs-rco`)).status).toBe(404);
 });

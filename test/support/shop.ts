@@ -77,3 +77,22 @@ export async function answerResursSigning(signingUrl: string, answer: 'sign' | '
 export async function resursPayment(service: TestService, paymentId: string) {
   return (await http('GET', `${service.url}/sandbox/resurs/payments/${encodeURIComponent(paymentId)}?format=json`)).json;
 }
+
+/** A Resurs Checkout (iframe) purchase: the POST /checkouts body the shop's page sends on booking-order. */
+export const rcoBody = (orderId: string, eventId: string, ticketTypeId: string, quantity = 1) => ({
+  orderId,
+  eventId,
+  items: [{ ticketTypeId, quantity }],
+  customer: { email: `${orderId}@example.com`, name: 'Astrid Lindqvist', locale: 'en' },
+  payment: { provider: 'resurs', method: 'INVOICE', flow: 'rco' },
+});
+
+/** What the sandbox's RCO iframe does when the customer presses "Complete purchase" (after the shop's orderReady). */
+export async function purchaseInResursCheckout(iframeUrl: string, governmentId: string, test: 'person' | 'deny' | 'fail' = 'person') {
+  const res = await fetch(`${iframeUrl}/purchase`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ governmentId, paymentMethodId: 'INVOICE', test }),
+  });
+  return (await res.json()) as { result: 'booked' | 'denied' | 'failed'; redirect?: string; message?: string };
+}

@@ -1,6 +1,8 @@
 import type { Config } from '../../config';
-import { ProviderError, type PaymentProvider, type PaymentRef, type ProviderPayment, type StartedPayment, type StartRequest } from '../types';
+import type { PricedItem } from '../../domain/checkout';
+import { ProviderError, type EmbedRequest, type PaymentProvider, type PaymentRef, type ProviderPayment, type StartedPayment, type StartRequest } from '../types';
 import { encodeApiData, type ApiData, type CheckoutType, type ResursLanding } from './api-data';
+import { ResursCheckoutClient, type CheckoutOrderLine } from './checkout';
 import { ResursClient, type BookPaymentArgs, type HostedFlowPayload, type ResursClientOptions } from './client';
 import { resursInbound } from './inbound';
 import { fromBooking, fromPayment, type Reading } from './payments';
@@ -9,6 +11,7 @@ type ResursConfig = Pick<Config['resurs'], 'apiUrl' | 'username' | 'password' | 
 
 export interface ResursProvider extends PaymentProvider {
   readonly client: ResursClient;
+  readonly checkout: ResursCheckoutClient;
 }
 
 /**
@@ -19,6 +22,10 @@ export interface ResursProvider extends PaymentProvider {
  */
 export function createResursProvider(config: ResursConfig, options: Pick<ResursClientOptions, 'timeoutMs'> = {}): ResursProvider {
   const client = new ResursClient({ apiUrl: config.apiUrl, username: config.username, password: config.password, ...options });
+  const checkout = new ResursCheckoutClient({ apiUrl: config.apiUrl, username: config.username, password: config.password, ...options });
+  const apiData = (request: { orderId: string; method: string }, flow: CheckoutType, urlType: ResursLanding) => encodeApiData(containerFor(request, flow, urlType), config.apiDataKey);
+  const landingUrl = (request: { orderId: string; method: string; checkoutUrl: string }, flow: CheckoutType, urlType: ResursLanding) =>
+    `${request.checkoutUrl}/resurs/${urlType}?apiData=${apiData(request, flow, urlType)}`;
   const reading = (ref: { currency?: string }): Reading => ({ currency: ref.currency ?? 'SEK', reviewTimeoutMs: config.reviewTimeoutMs, now: new Date() });
   const paymentOf = (ref: PaymentRef): string => {
     const id = ref.paymentId ?? ref.reference;
@@ -35,17 +42,16 @@ export function createResursProvider(config: ResursConfig, options: Pick<ResursC
 
   return {
     name: 'resurs',
-    // Resurs Checkout (rco, the iframe) needs the storefront's page: not offered yet.
-    flows: ['simplified', 'hosted'],
+    flows: ['simplified', 'hosted', 'rco'],
     client,
+    checkout,
     inbound: resursInbound(config),
 
     async start(request: StartRequest): Promise<StartedPayment> {
       const flow = (request.flow ?? 'simplified') as CheckoutType;
       const paymentId = request.orderId;
-      const apiData = (urlType: ResursLanding) => encodeApiData(containerFor(request, flow, urlType), config.apiDataKey);
-      const landing = (urlType: ResursLanding) => `${request.checkoutUrl}/resurs/${urlType}?apiData=${apiData(urlType)}`;
-      const record = { checkoutType: flow, paymentMethod: request.method, resursReference: paymentId, apiDataId: paymentId, orderSigningPayload: apiData('success') };
+      const landing = (urlType: ResursLanding) => landingUrl(request, flow, urlType);
+      const record = { checkoutType: flow, paymentMethod: request.method, resursReference: paymentId, apiDataId: paymentId, orderSigningPayload: apiData(request, flow, 'success') };
       const expiresAt = new Date(Date.now() + request.expiresInSeconds * 1000).toISOString();
       const reader = reading(request);
 
@@ -53,6 +59,12 @@ export function createResursProvider(config: ResursConfig, options: Pick<ResursC
       const booked = await client.findPayment(paymentId);
       if (booked) return { reference: paymentId, nextAction: { type: 'none' }, expiresAt, record, decided: fromPayment(booked, reader) };
 
+      if (flow === 'rco') {
+        // The iframe session was opened by the shop's page (embed); the customer pressed "buy".
+        // Resurs' advice before releasing the iframe: make its cart the order's, here and now.
+        await checkout.updateCart(paymentId, orderLines(request.items));
+        return { reference: paymentId, nextAction: { type: 'embed', sessionId: paymentId }, expiresAt, record };
+      }
       const args = bookingArgs(request, { successUrl: landing('success'), failUrl: landing('fail') });
       if (flow === 'hosted') {
         const { location } = await client.hostedFlow(hostedArgs(args, landing('back')));
@@ -96,11 +108,24 @@ export function createResursProvider(config: ResursConfig, options: Pick<ResursC
       await client.creditPayment(paymentOf(ref), { preferredTransactionId: idempotencyKey, totalAmount: amount });
       return lookup(ref);
     },
+    async embed(request: EmbedRequest) {
+      const session = await checkout.openSession(request.orderId, {
+        orderLines: orderLines(request.items),
+        successUrl: landingUrl(request, 'rco', 'success'),
+        backUrl: landingUrl(request, 'rco', 'back'),
+        shopUrl: request.shopUrl,
+      });
+      return { reference: request.orderId, sessionId: session.paymentSessionId, iframeUrl: session.iframeUrl, origin: new URL(session.baseUrl).origin };
+    },
   };
 }
 
+function orderLines(items: PricedItem[]): CheckoutOrderLine[] {
+  return items.map((item) => ({ artNo: item.ticketTypeId, description: item.name, quantity: item.quantity, unitMeasure: 'st', unitAmountWithoutVat: item.unitPrice, vatPct: 0, type: 'ORDER_LINE' }));
+}
+
 /** What a landing link carries so the landing can find its order (the seed's apiData). */
-function containerFor(request: StartRequest, checkoutType: CheckoutType, urlType: ResursLanding): ApiData {
+function containerFor(request: { orderId: string; method: string }, checkoutType: CheckoutType, urlType: ResursLanding): ApiData {
   return { checkoutType, paymentMethod: request.method, orderId: request.orderId, preferredId: request.orderId, isReturningCustomer: false, urlType };
 }
 

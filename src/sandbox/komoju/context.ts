@@ -14,6 +14,8 @@ export interface SandboxContext {
   now: () => Date;
   /** When set, hosted-page links use it instead of the request's own origin. */
   publicUrl?: string;
+  /** The merchant's name on the customer's pages. */
+  merchantName: string;
 }
 
 /** Absolute URL of the sandbox root (where it is mounted), e.g. `http://host:3000/sandbox/komoju`. */

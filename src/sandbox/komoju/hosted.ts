@@ -2,13 +2,13 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import type { KomojuCardDetails } from '../../providers/komoju/types';
 import { sandboxRoot, type SandboxContext } from './context';
 import { defaultDeadline, konbiniPayment, konbiniStore, MAX_DEADLINE_SECONDS, parseDeadlineSeconds } from './konbini';
-import { renderNotFound, renderSessionPage, returnUrlFor, sendPage, TEST_CARDS, type PageView } from './page';
+import { renderError, renderNotFound, renderSessionPage, returnUrlFor, sendPage, TEST_CARDS, type PageView } from './page';
 import { paymentFor, sessionExpired, type SessionDoc, toWirePayment } from './store';
 
 /** The customer-facing hosted page: `GET /sessions/:id`, `POST /sessions/:id/pay|konbini|cancel`. */
 
 function page(ctx: SandboxContext, req: Request, session: SessionDoc, extra: Partial<PageView> = {}): string {
-  return renderSessionPage({ session, base: req.baseUrl, expired: sessionExpired(session, ctx.now()), ...extra });
+  return renderSessionPage({ session, base: req.baseUrl, merchantName: ctx.merchantName, expired: sessionExpired(session, ctx.now()), ...extra });
 }
 
 /** Where a completed konbini session's slip is shown (undefined for other sessions). */
@@ -98,7 +98,7 @@ export function hostedRoutes(ctx: SandboxContext): Router {
     const seconds = parseDeadlineSeconds(body.deadline_seconds ?? req.query.deadline_seconds);
     const email = session.email ?? (typeof body.email === 'string' ? body.email.trim() : '');
     const store = konbiniStore(body.store);
-    const keep: PageView = { session, base: req.baseUrl, expired: false, deadlineSeconds: seconds ?? undefined, form: { store: String(body.store ?? ''), email } };
+    const keep: PageView = { session, base: req.baseUrl, merchantName: ctx.merchantName, expired: false, deadlineSeconds: seconds ?? undefined, form: { store: String(body.store ?? ''), email } };
     if (seconds === null) return sendPage(res, 422, renderSessionPage({ ...keep, error: DEADLINE_ERROR }));
     if (!store) return sendPage(res, 422, renderSessionPage({ ...keep, error: 'Choose a convenience store.' }));
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) return sendPage(res, 422, renderSessionPage({ ...keep, error: 'Enter your email address.' }));
@@ -122,7 +122,7 @@ export function hostedRoutes(ctx: SandboxContext): Router {
   router.use('/sessions', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     ctx.log.error({ err }, 'komoju sandbox: page failed');
-    sendPage(res, 500, '<!doctype html><meta charset="utf-8"><title>KOMOJU sandbox</title><p>Something went wrong. Please try again.</p>');
+    sendPage(res, 500, renderError());
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Db } from 'mongodb';
+import { DEFAULT_MERCHANT_NAME } from '../html';
 import { apiRoutes } from './api';
 import type { SandboxContext } from './context';
 import { hostedRoutes } from './hosted';
@@ -25,6 +26,8 @@ export interface KomojuSandboxOptions {
   log?: SandboxLog;
   /** Origin for `session_url` (e.g. config.publicUrl); default: the API request's own origin. */
   publicUrl?: string;
+  /** The merchant's name on the hosted page (KOMOJU shows the account's); default "Sandbox Ticket Shop". */
+  merchantName?: string;
   /** Webhook retry tuning (defaults: 10 attempts, 0.5 s doubling, capped at 60 s). */
   webhookRetry?: Pick<WebhookSenderOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>;
   /** Clock, for tests of expiry. */
@@ -75,6 +78,7 @@ export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
     now,
     secretKey: options.secretKey,
     publicUrl: options.publicUrl,
+    merchantName: options.merchantName ?? DEFAULT_MERCHANT_NAME,
   };
   const ready = Promise.allSettled([ctx.store.ensureIndexes(), ctx.idempotency.ensureIndexes(), ctx.webhooks.ensureIndexes()]).then(
     (results) => {
@@ -85,7 +89,8 @@ export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
   );
 
   const router = Router();
-  router.use((_req, _res, next) => {
+  router.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
     ready.then(() => next(), next);
   });
   router.use(apiRoutes(ctx));

@@ -1,27 +1,16 @@
+import { fromMinorUnits, paymentPage, sandboxPage } from '../html';
 import { formatJst, konbiniStore } from './konbini';
-import { CSS, escapeHtml, formatAmount } from './page';
+import { escapeHtml, formatAmount } from './page';
 import type { PaymentDoc, SessionDoc } from './store';
 import type { WebhookDeliveryDoc } from './webhooks';
 
 /**
  * Sandbox-only pages: the operator console (plays the convenience store and the clock) and the
- * customer's konbini payment instructions. Plain HTML, no scripts.
+ * customer's konbini payment instructions. Plain HTML, no scripts, the shared look (../html.ts).
  */
 
-const OPERATOR_CSS = `${CSS}
-main.wide{max-width:60rem}table{width:100%;border-collapse:collapse;font-size:.875rem}th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #e3e5e9;vertical-align:top}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;font-size:.9rem}dt{color:#5c6370}dd{margin:0;word-break:break-all}
-.actions{display:flex;gap:.5rem;flex-wrap:wrap}.actions form{margin:.5rem 0}.actions button{width:auto;padding:.5rem 1rem}
-button.danger{background:#b3261e}.status{font-weight:600}h2{font-size:1.05rem;margin:1.25rem 0 .5rem}`;
-
-function layout(title: string, body: string, lang = 'en', wide = false): string {
-  return `<!doctype html>
-<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>KOMOJU sandbox · ${escapeHtml(title)}</title><style>${OPERATOR_CSS}</style></head>
-<body><main${wide ? ' class="wide"' : ''}>
-<header><strong>KOMOJU</strong> <span class="badge">Sandbox</span></header>
-${body}
-</main></body></html>`;
+function layout(title: string, body: string): string {
+  return sandboxPage('komoju', title, body, { wide: true, operator: true });
 }
 
 function link(href: string, text: string): string {
@@ -61,8 +50,6 @@ export function renderIndex(base: string, sessions: SessionDoc[], payments: Paym
 <h2>Sessions</h2>
 <table><thead><tr><th>id</th><th>status</th><th>methods</th><th>amount</th><th>order</th><th>created</th><th></th></tr></thead>
 <tbody>${sessionRows || '<tr><td colspan="7">None yet.</td></tr>'}</tbody></table>`,
-    'en',
-    true,
   );
 }
 
@@ -121,12 +108,17 @@ ${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : '
 <h2>Webhooks</h2>
 <table><thead><tr><th>event</th><th>delivery</th><th>attempts</th><th>last reply</th><th>created</th></tr></thead>
 <tbody>${hooks || '<tr><td colspan="5">None.</td></tr>'}</tbody></table>`,
-    'en',
-    true,
   );
 }
 
-export function renderInstructions(payment: PaymentDoc): string {
+export interface InstructionsView {
+  /** Path prefix the sandbox is mounted at. */
+  base: string;
+  merchantName: string;
+}
+
+/** The customer's konbini slip (the payment's `instructions_url`), in Japanese and English. */
+export function renderInstructions(payment: PaymentDoc, view: InstructionsView): string {
   const details = payment.payment_details as Record<string, unknown>;
   const deadline = payment.payment_deadline;
   const code = escapeHtml(String(details.confirmation_code ?? ''));
@@ -137,9 +129,16 @@ export function renderInstructions(payment: PaymentDoc): string {
     cancelled: ['このお支払いはキャンセルされました。', 'This payment was cancelled.'],
   };
   const notice = state[payment.status];
-  return layout(
-    'konbini instructions',
-    `${notice ? `<p class="notice" data-state="${payment.status}">${notice[0]}<br>${notice[1]}</p>` : ''}
+  const operator = `${view.base}/payments/${encodeURIComponent(payment._id)}`;
+  return paymentPage({
+    provider: 'komoju',
+    shop: view.merchantName,
+    reference: payment.external_order_num,
+    amount: fromMinorUnits(payment.amount, payment.currency),
+    currency: payment.currency,
+    title: 'コンビニでのお支払い方法 / How to pay at the store',
+    lang: 'ja',
+    body: `${notice ? `<p class="notice" data-state="${payment.status}">${notice[0]}<br>${notice[1]}</p>` : ''}
 <h1>コンビニでのお支払い方法 / How to pay at the store</h1>
 <dl>
 <dt>店舗 / Store</dt><dd data-store="${escapeHtml(String(details.store ?? ''))}">${escapeHtml(storeName(payment))}</dd>
@@ -149,8 +148,11 @@ export function renderInstructions(payment: PaymentDoc): string {
 <dt>受付番号 / Receipt number</dt><dd><code data-receipt>${receipt}</code></dd>
 </dl>
 <p>店頭のレジまたは端末で上記の番号を入力・提示し、期限までに現金でお支払いください。</p>
-<p>Give these numbers at the register (or enter them at the in-store terminal) and pay in cash before the deadline.</p>
-<p class="muted">サンドボックス：実際の決済は行われません / Sandbox: no real money moves.</p>`,
-    'ja',
-  );
+<p>Give these numbers at the register (or enter them at the in-store terminal) and pay in cash before the deadline.</p>`,
+    testControls: `<p>店舗の役（入金・期限切れ・キャンセル）/ Play the store (pay, expire, cancel): <a id="test-operator" href="${escapeHtml(operator)}">運営者ページ / operator page</a></p>`,
+  });
+}
+
+export function renderOperatorNotFound(): string {
+  return layout('not found', '<h1>Not found</h1><p class="notice">No such payment.</p>');
 }

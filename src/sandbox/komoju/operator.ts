@@ -2,8 +2,8 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import { cancelPayment, expirePayment, mustFindPayment, payAtStore } from './actions';
 import type { SandboxContext } from './context';
 import { KomojuHttpError } from './http';
-import { renderIndex, renderInstructions, renderOperatorPage } from './operator-page';
-import { sendPage } from './page';
+import { renderIndex, renderInstructions, renderOperatorNotFound, renderOperatorPage } from './operator-page';
+import { renderError, sendPage } from './page';
 import { type PaymentDoc, toWirePayment, toWireSession } from './store';
 
 /**
@@ -58,7 +58,7 @@ export function operatorRoutes(ctx: SandboxContext): Router {
     const payment = await mustFindPayment(ctx, req.params.id);
     if (payment.payment_details.type !== 'konbini') throw new KomojuHttpError(404, 'This payment has no konbini instructions.');
     if (wantsJson(req)) return void res.set('Cache-Control', 'no-store').json(toWirePayment(payment));
-    sendPage(res, 200, renderInstructions(payment));
+    sendPage(res, 200, renderInstructions(payment, { base: req.baseUrl, merchantName: ctx.merchantName }));
   });
 
   const actions: Record<string, (ctx: SandboxContext, id: string) => Promise<PaymentDoc>> = {
@@ -85,7 +85,7 @@ export function operatorRoutes(ctx: SandboxContext): Router {
     const id = /^\/payments\/([^/]+)/.exec(req.path)?.[1];
     const payment = known && status === 422 && id ? await ctx.store.findPayment(id).catch(() => null) : null;
     if (payment) return sendPage(res, 422, await operatorPage(ctx, req, payment, failure.message));
-    sendPage(res, status, `<!doctype html><meta charset="utf-8"><title>KOMOJU sandbox</title><p>${status === 404 ? 'Not found.' : 'Something went wrong.'}</p>`);
+    sendPage(res, status, status === 404 ? renderOperatorNotFound() : renderError());
   });
   return router;
 }

@@ -88,7 +88,7 @@ export function note(doc: PaymentDoc, now: Date, event: string): void {
 }
 
 /** A fresh attempt; the test person (else BOOKED) decides the outcome. */
-function newAttempt(input: BookingInput, id: string, now: Date): PaymentDoc {
+export function newAttempt(input: BookingInput, id: string, now: Date): PaymentDoc {
   const person = testPerson(input.customer.governmentId);
   return {
     _id: id,

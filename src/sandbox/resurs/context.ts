@@ -13,6 +13,8 @@ export interface ResursSandboxContext {
   password: string;
   /** Origin the customer's browser reaches the sandbox by; '' = the request's own origin. */
   publicUrl: string;
+  /** The merchant's name on the customer's pages. */
+  merchantName: string;
   /** waitForFraudControl=false: how long the "automatic fraud control" takes. */
   fraudControlDelayMs: number;
   /** Runs `work` after `delayMs` in the background; drain()/close() wait for it. */

@@ -15,8 +15,8 @@ import { type HostedSessionDoc, newToken } from './store';
  *   `{error, message}` (400 invalid, 401 credentials, 409 preferredId already booked).
  *   (unconfirmed) Resurs' HTTP codes and whether it answers paymentSessionId; clients judge the body.
  * - `GET /hostedflow/customer-landing-page/:sessionId` (Resurs' path, per Resurs' EComPHP docs):
- *   pay as a test person, fail, or go back;
- * - `POST .../pay` (form: governmentId or otherGovernmentId) books: DENIED → failUrl, SIGNING →
+ *   pay with a personal identity number (or, in the sandbox panel, as a test person), fail, or go back;
+ * - `POST .../pay` (form: governmentId, or otherGovernmentId which wins) books: DENIED → failUrl, SIGNING →
  *   the signing page (then successUrl / failUrl / backUrl), else → successUrl;
  *   `POST .../fail` → failUrl, `POST .../back` → backUrl (else failUrl).
  * The shop learns the outcome from the callbacks or getPayment, never from the landing URL.
@@ -93,7 +93,7 @@ export function hostedRoutes(ctx: ResursSandboxContext): Router {
     const session = await ctx.store.findHostedSession(String(req.params.id));
     if (!session) return sendPage(res, 404, notice('Not found', 'This payment page does not exist.'));
     if (session.status !== 'open') return sendPage(res, 200, closedNotice(session));
-    sendPage(res, 200, renderHostedPage(req.baseUrl, session));
+    sendPage(res, 200, renderHostedPage(req.baseUrl, session, ctx.merchantName));
   });
 
   router.post('/hostedflow/customer-landing-page/:id/pay', form, async (req: Request, res: Response) => {
@@ -101,7 +101,7 @@ export function hostedRoutes(ctx: ResursSandboxContext): Router {
     const governmentId = formField(req, 'otherGovernmentId') || formField(req, 'governmentId');
     const session = await ctx.store.findHostedSession(id);
     if (!session) return sendPage(res, 404, notice('Not found', 'This payment page does not exist.'));
-    if (!governmentId) return sendPage(res, 422, renderHostedPage(req.baseUrl, session, 'Choose a test person or enter a government id.'));
+    if (!governmentId) return sendPage(res, 422, renderHostedPage(req.baseUrl, session, ctx.merchantName, 'Enter a personal identity number, or choose a test person.'));
     const claimed = await ctx.store.closeHostedSession(id, 'completed', session.preferredId, ctx.now());
     if (!claimed) return sendPage(res, 409, closedNotice(session));
     try {
@@ -115,7 +115,7 @@ export function hostedRoutes(ctx: ResursSandboxContext): Router {
     } catch (err) {
       await ctx.store.hostedSessions.updateOne({ _id: id }, { $set: { status: 'open', paymentId: null, closedAt: null } });
       if (!(err instanceof SandboxFault)) throw err;
-      sendPage(res, 422, renderHostedPage(req.baseUrl, session, err.userErrorMessage));
+      sendPage(res, 422, renderHostedPage(req.baseUrl, session, ctx.merchantName, err.userErrorMessage));
     }
   });
 

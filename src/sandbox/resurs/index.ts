@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import type { Db } from 'mongodb';
+import { DEFAULT_MERCHANT_NAME } from '../html';
+import { checkoutRoutes } from './checkout';
 import { CallbackSender, type CallbackRetryOptions, type SandboxLog, silentLog } from './callbacks';
 import type { ResursSandboxContext } from './context';
 import { hostedRoutes } from './hosted';
@@ -21,6 +23,8 @@ export interface ResursSandboxOptions {
   callbackSalt: string;
   /** Origin the customer's browser reaches this server by (signing and hosted pages); '' = the request's. */
   publicUrl: string;
+  /** The merchant's name on the signing and hosted pages; default "Sandbox Ticket Shop". */
+  merchantName?: string;
   /**
    * Where unregistered callbacks go: `<callbackBaseUrl>/webhooks/resurs/{TYPE}?paymentId=...`.
    * Default publicUrl. (In the service: the address the API reaches itself by, config.sandboxUrl.)
@@ -52,6 +56,8 @@ export type ResursSandbox = Router & {
  *   (`GET ...?wsdl`), HTTP Basic — see soap.ts;
  * - `GET /sign/:paymentId?token=`, `POST /sign/:paymentId/sign|fail|back` — signing.ts;
  * - `POST /hostedflow/back-channel`, `GET /hostedflow/customer-landing-page/:id` — hosted.ts;
+ * - `POST|PUT /checkout/payments/:ref` (HTTP Basic), `GET /checkout/iframe/:sessionId`,
+ *   `POST /checkout/iframe/:sessionId/purchase` — Resurs Checkout, checkout.ts;
  * - `GET /`, `GET /payments/:id`, `POST /payments/:id/thaw|unfreeze|annul|resend-callbacks`,
  *   `POST /callbacks/test`, `GET /callbacks` — operator.ts.
  */
@@ -76,6 +82,7 @@ export function resursSandbox(options: ResursSandboxOptions): ResursSandbox {
     username: options.username,
     password: options.password,
     publicUrl: options.publicUrl,
+    merchantName: options.merchantName ?? DEFAULT_MERCHANT_NAME,
     fraudControlDelayMs: options.fraudControlDelayMs ?? 1_000,
     later(delayMs, work) {
       if (closed) return;
@@ -103,12 +110,14 @@ export function resursSandbox(options: ResursSandboxOptions): ResursSandbox {
     .catch((err: unknown) => log.warn({ err }, 'resurs sandbox: could not resume pending callbacks'));
 
   const router = Router();
-  router.use((_req, _res, next) => {
+  router.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
     ready.then(() => next(), next);
   });
   router.use(soapRoutes(ctx));
   router.use(signingRoutes(ctx));
   router.use(hostedRoutes(ctx));
+  router.use(checkoutRoutes(ctx));
   router.use(operatorRoutes(ctx));
 
   const drain = async () => {

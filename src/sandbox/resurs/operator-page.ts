@@ -1,9 +1,14 @@
 import type { CallbackDeliveryDoc, RegistrationDoc } from './callbacks';
-import { escapeHtml, formatAmount, layout } from './pages';
+import { sandboxPage } from '../html';
+import { escapeHtml, formatAmount } from './pages';
 import { RESURS_TEST_PERSONS } from './persons';
 import { amounts, type HostedSessionDoc, type PaymentDoc, paymentStatuses } from './store';
 
-/** The sandbox operator console (plays Resurs' fraud team and merchant portal). Plain HTML. */
+/** The sandbox operator console (plays Resurs' fraud team and merchant portal). Plain HTML, the shared look. */
+
+function layout(title: string, body: string): string {
+  return sandboxPage('resurs', title, body, { wide: true, operator: true });
+}
 
 const when = (d: Date | null | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '');
 const link = (href: string, text: string) => `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
@@ -53,7 +58,6 @@ export function renderIndex(v: IndexView): string {
 <h2>Callback URLs</h2><table><tbody>${regs}</tbody></table>
 <form method="post" action="${escapeHtml(`${v.base}/callbacks/test`)}" class="actions"><button type="submit" class="secondary">Send a TEST callback (param1..5 = 1..5)</button></form>
 <h2>Test persons</h2><table><thead><tr><th>government id</th><th>outcome</th><th>name</th><th></th></tr></thead><tbody>${persons}</tbody></table>`,
-    true,
   );
 }
 
@@ -111,6 +115,5 @@ ${v.error ? `<p class="error" role="alert">${escapeHtml(v.error)}</p>` : ''}
 <h2>Callbacks</h2><table><thead><tr><th>type</th><th>method</th><th>delivery</th><th>attempts</th><th>last reply</th><th>url</th><th>created</th></tr></thead>
 <tbody>${hooks || '<tr><td colspan="7">None.</td></tr>'}</tbody></table>
 <h2>History</h2><ul>${history}</ul>`,
-    true,
   );
 }

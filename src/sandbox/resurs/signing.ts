@@ -27,7 +27,7 @@ export function signingRoutes(ctx: ResursSandboxContext): Router {
       const href = s.outcome === 'signed' ? s.successUrl : s.outcome === 'failed' ? s.failUrl : (s.backUrl ?? s.failUrl);
       return sendPage(res, 200, notice('Already answered', `This purchase was already ${s.outcome}.`, { href, label: 'Return to the shop' }));
     }
-    sendPage(res, 200, renderSigningPage(req.baseUrl, doc));
+    sendPage(res, 200, renderSigningPage(req.baseUrl, doc, ctx.merchantName));
   });
 
   const answers = { sign: 'signed', fail: 'failed', back: 'abandoned' } as const;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { ResursPaymentDiffType, ResursSpecLine } from '../../providers/resurs/types';
+import type { CheckoutSessionDoc } from './checkout';
 import type { TestOutcome } from './persons';
 
 /**
@@ -14,6 +15,7 @@ export const COLLECTIONS = {
   hostedSessions: 'sandbox_resurs_hosted_sessions',
   registrations: 'sandbox_resurs_callback_registrations',
   callbacks: 'sandbox_resurs_callbacks',
+  checkoutSessions: 'sandbox_resurs_checkout_sessions',
 } as const;
 
 export interface WireAddress {
@@ -66,7 +68,7 @@ export interface SigningDoc {
 export interface PaymentDoc {
   _id: string;
   state: BookingState;
-  flow: 'simplified' | 'hosted';
+  flow: 'simplified' | 'hosted' | 'rco';
   hostedSessionId: string | null;
   /** The test person's outcome, or BOOKED for anyone else. */
   outcome: TestOutcome;
@@ -164,8 +166,10 @@ export class VersionConflict extends Error {}
 export class ResursStore {
   readonly payments: Collection<PaymentDoc>;
   readonly hostedSessions: Collection<HostedSessionDoc>;
+  readonly checkoutSessions: Collection<CheckoutSessionDoc>;
 
   constructor(db: Db) {
+    this.checkoutSessions = db.collection<CheckoutSessionDoc>(COLLECTIONS.checkoutSessions);
     this.payments = db.collection<PaymentDoc>(COLLECTIONS.payments);
     this.hostedSessions = db.collection<HostedSessionDoc>(COLLECTIONS.hostedSessions);
   }
@@ -173,6 +177,7 @@ export class ResursStore {
   async ensureIndexes(): Promise<void> {
     await this.payments.createIndex({ createdAt: -1 });
     await this.hostedSessions.createIndex({ createdAt: -1 });
+    await this.checkoutSessions.createIndex({ paymentSessionId: 1 });
   }
 
   findPayment(id: string): Promise<PaymentDoc | null> {
