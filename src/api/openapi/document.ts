@@ -33,7 +33,7 @@ export function openApiDocument({ publicUrl }: { publicUrl: string }) {
       { name: 'Customer returns', description: 'Where providers send the customer back; a GET never cancels' },
       { name: 'Provider webhooks', description: 'Signed deliveries, recorded before anyone acts on them' },
       { name: 'Operators', description: 'Bearer `ADMIN_TOKEN`' },
-      { name: 'Storefront', description: "A stand-in for the shop's order page" },
+      { name: 'Storefront', description: "The storefront this service serves: the shop (without `API_TOKEN`) and the customer's order page" },
       { name: 'Health', description: 'Liveness, readiness, metrics' },
       { name: 'Documentation', description: 'This description' },
     ],

@@ -24,6 +24,9 @@ export const SIGNALS = everyOf<PaymentEventKind>()(['captured', 'authorized', 'e
  * Every `error.code` the API answers with, and what it means. `test/api/openapi.test.ts` reads
  * the codes out of the source and fails on one missing here.
  */
+/** Marks an operation that exists only when `API_TOKEN` is unset (the storefront's shop page). */
+export const ONLY_WITHOUT_API_TOKEN = 'x-only-without-api-token';
+
 export const ERROR_CODES = {
   checkout_exists: 'a Resurs Checkout session was asked for an order id whose checkout has already started',
   not_resurs_checkout: 'a Resurs Checkout rejection was reported for an order paid another way',
