@@ -4,6 +4,7 @@
  */
 import type { Response } from 'express';
 import type { Config } from '../config';
+import { checkoutApiUrl } from '../providers/resurs/checkout';
 import type { Lang } from './i18n';
 
 export function escapeHtml(text: string): string {
@@ -47,7 +48,8 @@ const origin = (url: string) => {
 export function contentSecurityPolicy(config: Pick<Config, 'publicUrl' | 'storefrontUrl' | 'resurs'>): string {
   const frames = new Set(["'self'"]);
   if (config.resurs.enabled) {
-    const resurs = origin(config.resurs.sandbox ? config.publicUrl : config.resurs.apiUrl);
+    // The sandbox's iframe is on this service's public address; Resurs' on its checkout host.
+    const resurs = origin(config.resurs.sandbox ? config.publicUrl : checkoutApiUrl(config.resurs.apiUrl));
     if (resurs) frames.add(resurs);
   }
   const forms = new Set(["'self'", origin(config.storefrontUrl)].filter((o): o is string => !!o));

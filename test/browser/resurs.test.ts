@@ -28,7 +28,7 @@ test('Resurs simplified: the customer signs on the signing page and lands on the
   await page.click('#pay');
 
   await page.waitForURL(/\/sandbox\/resurs\/sign\//);
-  await page.click('button:text-is("Sign")');
+  await page.click('button#sign');
 
   await page.waitForURL(ORDER_PAGE);
   await statusShown(page, 'completed');
@@ -70,12 +70,33 @@ test("Resurs hosted: the customer pays on Resurs' own page and lands on the comp
   await fillCheckout(page, service, 'nordic', { quantities: { seat: 1 }, choice: 'resurs:hosted', resurs: { method: 'PARTPAYMENT', ...swedishCustomer(BOOKED.governmentId) } });
   await page.click('#pay');
   await page.waitForURL(/\/sandbox\/resurs\/hostedflow\//);
-  expect(await page.isChecked(`input[name=governmentId][value="${BOOKED.governmentId}"]`)).toBe(true);
-  await page.click('button:text-is("Pay")');
+  expect(await page.inputValue('#governmentId')).toBe(BOOKED.governmentId); // the shop sent it along
+  await page.click('#pay-form button[type=submit]');
 
   await page.waitForURL(ORDER_PAGE);
   await statusShown(page, 'completed');
   expect(await orderFromApi(service, orderOf(page).orderId)).toMatchObject({ payment: { provider: 'resurs', method: 'PARTPAYMENT' } });
+  expect(await page.$$('li.ticket svg')).toHaveLength(1);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('Resurs Checkout: the shop hands the order to /shop/rco.js, the purchase in its iframe completes the order', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await fillCheckout(page, service, 'nordic', { quantities: { seat: 1 }, choice: 'resurs:rco', resurs: { method: 'INVOICE' } });
+  await page.click('#pay');
+  // Resurs' iframe inside the shop's page (the sandbox's, same origin), the customer buys there.
+  await page.waitForSelector('#rco-container iframe#rco-iframe');
+  await screenshot(page, 'resurs-checkout-iframe');
+  const iframe = page.frameLocator('#rco-iframe');
+  await iframe.locator('#governmentId').fill(BOOKED.governmentId);
+  await iframe.locator('#purchase').click();
+
+  await page.waitForURL(ORDER_PAGE);
+  await statusShown(page, 'completed');
+  const { orderId } = orderOf(page);
+  expect(orderId).toMatch(/^ord-[0-9a-f]{20}$/);
+  expect(await orderFromApi(service, orderId)).toMatchObject({ payment: { provider: 'resurs', method: 'INVOICE' } });
   expect(await page.$$('li.ticket svg')).toHaveLength(1);
   expect(problems).toEqual([]);
   await context.close();

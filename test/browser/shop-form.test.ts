@@ -151,7 +151,7 @@ test('Resurs Checkout: window.resursCheckout.start gets the POST /checkouts body
   expect(call.id).toBe('rco-container');
   expect(call.empty).toBe(true);
   expect(call.body).toEqual({
-    orderId: expect.stringMatching(/^ord_[0-9a-f]{20}$/),
+    orderId: expect.stringMatching(/^ord-[0-9a-f]{20}$/), // Resurs Checkout takes no "_" in order ids
     eventId: 'club',
     items: [{ ticketTypeId: 'entry', quantity: 1 }],
     customer: { name: 'Aki Tanaka', email: 'aki@example.com', locale: 'en' },

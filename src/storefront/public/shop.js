@@ -125,7 +125,7 @@
     const key = JSON.stringify(request);
     if (key !== last.request) {
       const bytes = crypto.getRandomValues(new Uint8Array(10));
-      last = { request: key, orderId: `ord_${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}` };
+      last = { request: key, orderId: `ord-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}` };
     }
     return { orderId: last.orderId, ...request };
   }
