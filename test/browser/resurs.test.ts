@@ -5,10 +5,10 @@
  */
 import { RESURS_TEST_PERSONS } from '../../src/sandbox/resurs';
 import { launchBrowser, newPage, screenshot, type Browser } from '../support/browser';
-import { startService, type TestService } from '../support/service';
+import { eventually, startService, type TestService } from '../support/service';
 import { createEvent, fillCheckout, ORDER_PAGE, orderFromApi, orderOf, statusShown, swedishCustomer } from '../support/storefront';
 
-const { SIGNING, FROZEN, BOOKED } = RESURS_TEST_PERSONS;
+const { SIGNING, FROZEN, BOOKED, DENIED } = RESURS_TEST_PERSONS;
 let service: TestService;
 let browser: Browser;
 beforeAll(async () => {
@@ -98,6 +98,36 @@ test('Resurs Checkout: the shop hands the order to /shop/rco.js, the purchase in
   expect(orderId).toMatch(/^ord-[0-9a-f]{20}$/);
   expect(await orderFromApi(service, orderId)).toMatchObject({ payment: { provider: 'resurs', method: 'INVOICE' } });
   expect(await page.$$('li.ticket svg')).toHaveLength(1);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('Resurs Checkout: denied once, then bought in the same iframe; the order keeps the rejection row and message', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await fillCheckout(page, service, 'nordic', { quantities: { seat: 1 }, choice: 'resurs:rco', resurs: { method: 'INVOICE' } });
+  await page.click('#pay');
+  await page.waitForSelector('#rco-container iframe#rco-iframe');
+  const iframe = page.frameLocator('#rco-iframe');
+
+  // The denied test person: the iframe says checkout:purchase-denied, the page tells the customer and reports it.
+  await iframe.locator('#governmentId').fill(DENIED.governmentId);
+  await iframe.locator('#purchase').click();
+  await page.waitForSelector('#rco-message:has-text("not approved")');
+  // The iframe names the order it books for (Resurs' order reference = our order id).
+  const id = (await iframe.locator('[data-reference]').textContent())!.trim();
+  await screenshot(page, 'resurs-checkout-denied');
+  await eventually(() => orderFromApi(service, id), (o) => o.payment.resurs?.rco_rejected?.length === 1);
+  expect(await orderFromApi(service, id)).toMatchObject({ status: 'pending' });
+
+  // Another person, the same iframe: the purchase completes the same order.
+  await iframe.locator('#governmentId').fill(BOOKED.governmentId);
+  await iframe.locator('#purchase').click();
+  await page.waitForURL(ORDER_PAGE);
+  await statusShown(page, 'completed');
+  expect(orderOf(page).orderId).toBe(id);
+  const order = await orderFromApi(service, id);
+  expect(order.payment.resurs).toMatchObject({ checkoutType: 'rco', rco_rejected_once: true, rco_reject_message: expect.stringContaining('not approved') });
+  expect(order.payment.resurs.rco_rejected).toEqual([expect.stringMatching(/^deny \(\d{4}-/)]);
   expect(problems).toEqual([]);
   await context.close();
 });
