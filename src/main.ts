@@ -5,6 +5,7 @@
  */
 import type { Router } from 'express';
 import { KOMOJU_SANDBOX_PATH, RESURS_SANDBOX_PATH, type Config } from './config';
+import { offerDemoEvent } from './demo-event';
 import { runMain } from './entry';
 import { startApi, startWorker } from './runtime';
 import { startEmbeddedStack } from './stack';
@@ -20,17 +21,18 @@ runMain('checkout-sagas', async (config, log) => {
     });
     const mounts: Array<[string, Router]> = stack.mailDir ? [['/sandbox/mail', mailOutboxRouter(stack.mailDir)]] : [];
     const api = await startApi(config, stack, log, mounts);
+    await offerDemoEvent(config, api.url, log);
     const ready = [
       '',
       'checkout-sagas is running:',
       // With API_TOKEN only the shop's server may create checkouts: the shop runs its own storefront.
-      `  Storefront       ${config.apiToken ? `${config.publicUrl}/orders/{orderId} (order pages only: API_TOKEN is set)` : `${config.publicUrl}/`}`,
-      `  API              ${config.publicUrl}  (listening on ${api.url})`,
-      `  Temporal UI      ${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
+      `${label('Storefront')}${config.apiToken ? `${config.publicUrl}/orders/{orderId} (order pages only: API_TOKEN is set)` : `${config.publicUrl}/`}`,
+      `${label('API')}${config.publicUrl}  (listening on ${api.url})`,
+      `${label('Temporal UI')}${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
       providerLine('KOMOJU', config.komoju, `${config.publicUrl}${KOMOJU_SANDBOX_PATH}`, 'KOMOJU_API_URL'),
       providerLine('Resurs Bank', config.resurs, `${config.publicUrl}${RESURS_SANDBOX_PATH}`, 'RESURS_API_URL'),
-      `  Mail             ${stack.mailDir ? `${config.publicUrl}/sandbox/mail` : `(sent through ${config.smtp.url})`}`,
-      `  Data             ${config.dataDir}`,
+      `${label('Mail')}${stack.mailDir ? `${config.publicUrl}/sandbox/mail` : `(sent through ${config.smtp.url})`}`,
+      `${label('Data')}${config.dataDir}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n');
@@ -46,9 +48,11 @@ runMain('checkout-sagas', async (config, log) => {
   }
 });
 
+/** One aligned line of the ready message. */
+const label = (text: string) => `  ${text.padEnd(20)}`;
+
 /** What serves a provider: the built-in sandbox (its operator pages), the real API, or nothing. */
 function providerLine(name: string, provider: Config['komoju'] | Config['resurs'], sandboxPage: string, urlVariable: string): string {
-  const label = (text: string) => `  ${text.padEnd(16)} `;
   if (provider.sandbox) return `${label(`${name} sandbox`)}${sandboxPage}`;
   if (provider.enabled) return `${label(name)}${provider.apiUrl}`;
   return `${label(name)}disabled (set ${urlVariable}, or ENABLE_SANDBOXES=true for the sandbox)`;
