@@ -6,7 +6,7 @@ import { createLogger } from './logger';
  * Runs an entry point: bad configuration stops it with one line naming the variable, and
  * SIGINT/SIGTERM run `stop` once before exiting.
  */
-export function runMain(name: string, start: (config: Config, log: Logger) => Promise<() => Promise<void>>): void {
+export function runMain(name: string, start: (config: Config, log: Logger) => Promise<() => Promise<void>>, { pretty = false }: { pretty?: boolean } = {}): void {
   let config: Config;
   try {
     config = loadConfig();
@@ -17,7 +17,7 @@ export function runMain(name: string, start: (config: Config, log: Logger) => Pr
     }
     throw err;
   }
-  const log = createLogger(config.logLevel, name);
+  const log = createLogger(config.logLevel, name, { pretty });
   let stopping = false;
   start(config, log)
     .then((stop) => {

@@ -46,7 +46,7 @@ runMain('checkout-sagas', async (config, log) => {
     await stack.stop();
     throw err;
   }
-});
+}, { pretty: true }); // a person at a terminal: readable lines (`npm run api|worker` keep JSON)
 
 /** One aligned line of the ready message. */
 const label = (text: string) => `  ${text.padEnd(20)}`;
