@@ -6,18 +6,12 @@
  * reported by callbacks like the other flows. Knows nothing about the sandbox.
  */
 import { ProviderError } from '../types';
+import { apiHost } from './client';
 import { transportFailure } from './errors';
+import type { ResursSpecLine } from './types';
 
-/** One cart row as RCO takes it (VAT included in our prices; stated as 0 %). */
-export interface CheckoutOrderLine {
-  artNo: string;
-  description: string;
-  quantity: number;
-  unitMeasure: string;
-  unitAmountWithoutVat: number;
-  vatPct: number;
-  type: 'ORDER_LINE';
-}
+/** One cart row as RCO takes it: a simplified-flow spec line without its computed totals (VAT included in our prices; stated as 0 %). */
+export type CheckoutOrderLine = Pick<ResursSpecLine, 'artNo' | 'description' | 'quantity' | 'unitMeasure' | 'unitAmountWithoutVat' | 'vatPct'> & { type: 'ORDER_LINE' };
 
 export interface CheckoutSessionRequest {
   orderLines: CheckoutOrderLine[];
@@ -48,12 +42,7 @@ const TEST_API_HOST = 'test.resurs.com';
  */
 export function checkoutApiUrl(apiUrl: string): string {
   const base = apiUrl.replace(/\/+$/, '');
-  let host = '';
-  try {
-    host = new URL(base).host.toLowerCase();
-  } catch {
-    // Not a URL: the request itself fails with a clear error.
-  }
+  const host = apiHost(base);
   if (host === PRODUCTION_API_HOST) return 'https://checkout.resurs.com/checkout';
   if (host === TEST_API_HOST) return 'https://omnitest.resurs.com/checkout';
   return `${base}/checkout`;

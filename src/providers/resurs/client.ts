@@ -54,6 +54,15 @@ export interface PartPaymentSpec {
 const PRODUCTION_API_HOST = 'ecommerce.resurs.com';
 const PRODUCTION_HOSTED_FLOW = 'https://ecommerce-hosted.resurs.com/back-channel';
 
+/** The host of Resurs' `apiUrl`, lower case; '' when it is not a URL (the request itself then fails clearly). */
+export function apiHost(apiUrl: string): string {
+  try {
+    return new URL(apiUrl).host.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
 /**
  * The hosted flow's back-channel for an `apiUrl`, the one place that knows it: production
  * (`https://ecommerce.resurs.com`) has its own host, `https://ecommerce-hosted.resurs.com/back-channel`;
@@ -63,13 +72,7 @@ const PRODUCTION_HOSTED_FLOW = 'https://ecommerce-hosted.resurs.com/back-channel
  */
 export function hostedFlowUrl(apiUrl: string): string {
   const base = apiUrl.replace(/\/+$/, '');
-  let host = '';
-  try {
-    host = new URL(base).host.toLowerCase();
-  } catch {
-    // Not a URL: the request itself will fail with a clear error.
-  }
-  return host === PRODUCTION_API_HOST ? PRODUCTION_HOSTED_FLOW : `${base}/hostedflow/back-channel`;
+  return apiHost(base) === PRODUCTION_API_HOST ? PRODUCTION_HOSTED_FLOW : `${base}/hostedflow/back-channel`;
 }
 
 /**

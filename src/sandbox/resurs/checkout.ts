@@ -1,5 +1,6 @@
 import path from 'node:path';
 import express, { type Request, type Response, Router } from 'express';
+import type { CheckoutOrderLine } from '../../providers/resurs/checkout';
 import { afterChange, book, newAttempt, note } from './booking';
 import type { ResursSandboxContext } from './context';
 import { sandboxRoot } from './context';
@@ -19,14 +20,8 @@ import { notice, sendPage } from './pages';
  * may try again in the same iframe.
  */
 
-export interface CheckoutLine {
-  artNo: string;
-  description: string;
-  quantity: number;
-  unitMeasure: string;
-  unitAmountWithoutVat: number;
-  vatPct: number;
-}
+/** A cart row as the shop sends it (RCO's order line without its `type`). */
+export type CheckoutLine = Omit<CheckoutOrderLine, 'type'>;
 
 export interface CheckoutSessionDoc {
   _id: string;
@@ -59,7 +54,8 @@ function linesOf(body: unknown): CheckoutLine[] | string {
   return out;
 }
 
-const totalOf = (lines: CheckoutLine[]) => Math.round(lines.reduce((sum, l) => sum + l.quantity * l.unitAmountWithoutVat * (1 + l.vatPct / 100) * 100, 0)) / 100;
+const lineTotal = (l: CheckoutLine) => Math.round(l.quantity * l.unitAmountWithoutVat * (1 + l.vatPct / 100) * 100) / 100;
+const totalOf = (lines: CheckoutLine[]) => Math.round(lines.reduce((sum, l) => sum + lineTotal(l) * 100, 0)) / 100;
 
 function httpUrl(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.includes('|')) return undefined;
@@ -154,15 +150,19 @@ export function checkoutRoutes(ctx: ResursSandboxContext): Router {
       await sessions.updateOne({ _id: session._id }, { $push: { attempts: { at: now, outcome: rejected } }, $set: { updatedAt: now } });
       return void res.json({ result: rejected, message: rejected === 'denied' ? DENIED_MESSAGE : FAILED_MESSAGE });
     }
+    const specLines = session.orderLines.map((l, n) => {
+      const totalAmount = lineTotal(l);
+      return { id: String(n + 1), ...l, totalVatAmount: Math.round((totalAmount - l.quantity * l.unitAmountWithoutVat) * 100) / 100, totalAmount };
+    });
     const doc = newAttempt(
       {
         preferredId: session._id,
         paymentMethodId: method.id,
         customerIpAddress: req.ip ?? '127.0.0.1',
         orderData: {
-          specLines: session.orderLines.map((l, n) => ({ id: String(n + 1), artNo: l.artNo, description: l.description, quantity: l.quantity, unitMeasure: l.unitMeasure, unitAmountWithoutVat: l.unitAmountWithoutVat, vatPct: l.vatPct, totalVatAmount: 0, totalAmount: l.quantity * l.unitAmountWithoutVat })),
+          specLines,
           totalAmount: session.totalAmount,
-          totalVatAmount: 0,
+          totalVatAmount: Math.round(specLines.reduce((sum, l) => sum + l.totalVatAmount * 100, 0)) / 100,
         },
         metaData: [],
         customer: { governmentId, address: { fullName: person?.name ?? 'Test Customer', ...(person?.address ?? { addressRow1: 'Testgatan 1', postalCode: '12345', postalArea: 'Stockholm', country: 'SE' }) }, phone: null, cellPhone: null, email: null, type: 'NATURAL' },
