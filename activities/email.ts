@@ -18,14 +18,15 @@ export function createEmailActivities({ store, mailer, storefrontUrl }: Activity
      * the record is claimed before sending, so a crash mid-send resends with the same
      * Message-ID rather than losing the mail.
      */
-    async sendEmail({ orderId, kind }: { orderId: string; kind: EmailKind }): Promise<{ sent: boolean }> {
-      const _id = `${orderId}:${kind}`;
+    async sendEmail({ orderId, kind, resend }: { orderId: string; kind: EmailKind; resend?: string }): Promise<{ sent: boolean }> {
+      // An operator's resend is a mail of its own, once per request (its update id).
+      const _id = resend ? `${orderId}:${kind}:resend:${resend}` : `${orderId}:${kind}`;
       const existing = await store.emails.findOne({ _id });
       if (existing?.state === 'sent') return { sent: false };
       const order = await store.orders.findOne({ _id: orderId });
       if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} not found`, ORDER_NOT_FOUND);
 
-      const messageId = `<${orderId}.${kind}@checkout-sagas>`;
+      const messageId = resend ? `<${orderId}.${kind}.${resend}@checkout-sagas>` : `<${orderId}.${kind}@checkout-sagas>`;
       await store.emails.updateOne(
         { _id },
         { $setOnInsert: { orderId, kind, to: order.customer.email, messageId, state: 'sending' }, $inc: { attempts: 1 } },

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CheckoutInput, HistoryEntry, OrderStatus, PaymentView, Ticket } from '../src/domain/checkout';
 import { STATUS_CODE, predecessorsOf } from '../src/domain/checkout';
-import type { InboxState } from '../src/db/schema';
+import type { InboxState, OperatorActionRecord } from '../src/db/schema';
 import { checkoutWorkflowId, ORDER_NOT_FOUND } from '../src/temporal/messages';
 import type { ActivityDeps } from './deps';
 
@@ -97,6 +97,11 @@ export function createOrderActivities({ store }: ActivityDeps) {
     async recordPayment({ orderId, patch }: { orderId: string; patch: PaymentPatch }): Promise<void> {
       const set = Object.fromEntries(Object.entries(patch).map(([key, value]) => [`payment.${key}`, value ?? null]));
       await store.orders.updateOne({ _id: orderId }, { $set: set });
+    },
+
+    /** Keeps an operator's accepted action on the order, once per request (its update id). */
+    async recordOperatorAction({ orderId, ...action }: { orderId: string } & OperatorActionRecord): Promise<void> {
+      await store.orders.updateOne({ _id: orderId, 'operations.id': { $ne: action.id } }, { $push: { operations: action } });
     },
 
     /**

@@ -68,7 +68,7 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
   app.use('/events', eventsRouter(store, adminAuth(config.adminToken, { optional: true })));
   app.use(resursCheckoutRouter({ store, providers, config, limitCheckouts }));
   app.use('/checkouts', checkoutsRouter({ store, checkouts, inbox, providers, config, limitCheckouts, log }));
-  app.use('/admin', adminRouter({ store, inbox, providers, token: config.adminToken }));
+  app.use('/admin', adminRouter({ store, checkouts, token: config.adminToken }));
   app.use(paymentMethodsRouter(providers));
   app.use(storefrontRouter({ store, providers, config }));
   app.use(apiDocsRouter({ publicUrl: config.publicUrl }));

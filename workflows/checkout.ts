@@ -10,6 +10,7 @@ import { statusQuery } from '../src/temporal/messages';
 import { refusal } from './failures';
 import { PaymentInbox } from './inbox';
 import { CheckoutAnswer, openPayment } from './opening';
+import { OperatorDesk } from './operator-desk';
 import { Order, type CheckoutOutcome } from './order';
 import { ProviderDesk } from './provider-desk';
 import { store } from './proxies';
@@ -26,6 +27,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutOutcome> {
   const desk = new ProviderDesk(order, events);
   const wait = new PaymentWait(order, events, desk);
   const undo = new Compensations();
+  new OperatorDesk({ facts: () => order.facts(), order: async () => order, events, wait });
   setHandler(statusQuery, () => order.state.view);
   upsertSearchAttributes([
     { key: CheckoutStatus, value: 'pending' },
@@ -40,6 +42,7 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutOutcome> {
   } catch (err) {
     const failure = refusal(err);
     answer.refuse(failure);
+    order.state.refused(failure.message);
     return order.finish({ status: 'rejected', reason: failure.type ?? 'rejected' });
   }
   undo.add('releaseSeats', () => store.releaseSeats(order.seats));
@@ -61,11 +64,13 @@ export async function checkout(input: CheckoutInput): Promise<CheckoutOutcome> {
   // 5. Capture what is only authorized; its undo (void) is registered before the money moves.
   if (verdict.kind === 'authorized') {
     const authorized = verdict.payment;
+    order.state.enter('capturing');
     undo.add('voidPayment', () => desk.void(authorized));
     verdict = verdictOf(await desk.capture(authorized), 'pending', 'capture refused') ?? { kind: 'gone', status: 'cancelled', reason: 'the provider would not capture the payment' };
   }
 
   // 6. Fulfil, or give back what was taken.
+  order.state.enter('settling');
   if (verdict.kind === 'paid') return order.finish(await order.fulfil(verdict.payment, undo));
   if (verdict.kind === 'gone') return order.finish(await order.giveUp(verdict.status, verdict.reason, undo));
   return order.finish(await order.giveUp('cancelled', `payment still ${verdict.payment.status} after capture`, undo));

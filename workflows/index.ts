@@ -1,3 +1,3 @@
 // The worker's workflow bundle entry: every workflow type the task queue runs.
 export { checkout } from './checkout';
-export { settleLatePayment } from './late-payment';
+export { operateClosedCheckout, settleLatePayment } from './late-payment';

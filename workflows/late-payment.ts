@@ -1,40 +1,73 @@
 /**
+ * A checkout whose run has ended, reopened under the same workflow id for late money or an
+ * operator's request.
+ *
  * Money that arrives after its checkout closed (a konbini payment whose webhook came after our
  * expiry timer, a card paid at the last second). The API starts this with signal-with-start on
  * the checkout's own workflow id, so the event joins that order's history and is never dropped:
  * the order completes if the seats can still be had, otherwise the money goes back (or, where
  * the provider cannot refund, the order waits for an operator as `refund_required`).
  */
-import { setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import type { OrderFacts } from '../src/domain/operations';
 import type { ProviderPayment } from '../src/providers/types';
 import { SOLD_OUT, statusQuery } from '../src/temporal/messages';
 import { failureOf } from './failures';
 import { PaymentInbox } from './inbox';
+import { OperatorDesk } from './operator-desk';
 import { Order, type CheckoutOutcome } from './order';
 import { ProviderDesk } from './provider-desk';
 import { store } from './proxies';
-import { Compensations } from './saga';
+import { Compensations, Turns } from './saga';
 
 export async function settleLatePayment(orderId: string): Promise<CheckoutOutcome> {
-  const events = PaymentInbox.listen();
-  const snapshot = await store.loadCheckout({ orderId });
-  const order = new Order(snapshot.input);
-  order.state.restore(snapshot);
-  setHandler(statusQuery, () => order.state.view);
-  const desk = new ProviderDesk(order, events);
+  return reopen(orderId);
+}
 
-  let outcome: CheckoutOutcome = { status: snapshot.status, reason: 'nothing to settle' };
-  // Signal-with-start delivers the event with the start; whatever else arrived meanwhile is
-  // handled too. A later event starts a run of its own.
-  while (events.waiting) {
-    const received = events.next()!;
-    if (received.kind !== 'captured' || settled(order)) continue;
-    // The provider must confirm a capture of this order's own payment (else it is noted).
-    const payment = await desk.check(received);
-    if (payment?.status !== 'captured') continue;
-    outcome = await settle(order, payment);
+/**
+ * An operator acts on a checkout whose run has ended (refund, resend a mail, mark paid): a new
+ * run under the same workflow id, so the action joins the order's history. The API passes what
+ * the order's record says, so the update's validator can answer before anything is loaded.
+ */
+export async function operateClosedCheckout(facts: OrderFacts): Promise<CheckoutOutcome> {
+  return reopen(facts.orderId, facts);
+}
+
+/** A closed checkout, reopened: handles late money and operators' requests until none is left. */
+async function reopen(orderId: string, facts?: OrderFacts): Promise<CheckoutOutcome> {
+  const events = PaymentInbox.listen();
+  let order: Order | undefined;
+  const loading = store.loadCheckout({ orderId }).then((snapshot) => {
+    order = new Order(snapshot.input);
+    order.state.restore(snapshot);
+    return order;
+  });
+  let outcome: CheckoutOutcome | undefined;
+  const turns = new Turns();
+  const settleOnce = (payment: ProviderPayment) =>
+    turns.take(async () => {
+      const loaded = await loading;
+      if (!settled(loaded)) outcome = await settle(loaded, payment);
+    });
+  new OperatorDesk({ facts: () => order?.facts() ?? facts, order: () => loading, events, settle: settleOnce });
+
+  const loaded = await loading;
+  setHandler(statusQuery, () => loaded.state.view);
+  const desk = new ProviderDesk(loaded, events);
+  // Signal-with-start delivers the event with the start; whatever else arrives meanwhile is
+  // handled too. The run ends once nothing is waiting and every operator has an answer.
+  for (;;) {
+    while (events.waiting) {
+      const received = events.next()!;
+      if (received.kind !== 'captured' || settled(loaded)) continue;
+      // The provider must confirm a capture of this order's own payment (else it is noted).
+      const payment = await desk.check(received);
+      if (payment?.status === 'captured') await settleOnce(payment);
+    }
+    await condition(() => events.waiting || allHandlersFinished());
+    if (!events.waiting) break;
   }
-  return order.finish(outcome);
+  return loaded.finish(outcome ?? { status: loaded.state.view.status, reason: 'nothing to settle' });
 }
 
 /** Completed, refunded or waiting for an operator: a later capture changes nothing. */

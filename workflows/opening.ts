@@ -25,7 +25,7 @@ export class CheckoutAnswer {
       if (requestHash !== input.requestHash) {
         throw ApplicationFailure.create({ type: IDEMPOTENCY_CONFLICT, message: 'order id already used with a different request', nonRetryable: true });
       }
-      await condition(() => this.opened !== undefined || this.refused !== undefined, Math.min(ANSWER_WITHIN_MS, input.checkoutTimeoutMs));
+      await condition(() => this.opened !== undefined || this.refused !== undefined, Math.min(ANSWER_WITHIN_MS, input.checkoutTimeoutMs), { summary: 'answer POST /checkouts in time' });
       if (this.refused) throw this.refused;
       if (!this.opened) {
         throw ApplicationFailure.create({ type: PROVIDER_UNAVAILABLE, message: 'the payment provider has not answered yet; ask again with the same orderId', nonRetryable: true });

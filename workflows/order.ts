@@ -7,6 +7,8 @@ import type { CheckoutInput, EmailKind, OrderStatus, PendingPayment, Ticket } fr
 import type { ProviderPayment } from '../src/providers/types';
 import { PAYMENT_MISMATCH, PROVIDER_REJECTED } from '../src/temporal/messages';
 import { failureOf } from './failures';
+import type { PaymentActivities } from '../activities';
+import type { OrderFacts } from '../src/domain/operations';
 import { mail, provider, store } from './proxies';
 import { Compensations } from './saga';
 import { CheckoutStatus, PaymentDeadline } from './search-attributes';
@@ -53,11 +55,35 @@ export class Order {
     );
   }
 
-  /** The run ends only once every mail is out and every update has been answered. */
+  /** The run ends only once every mail is out and every update has been answered (which may mail again). */
   async finish(outcome: CheckoutOutcome): Promise<CheckoutOutcome> {
-    await Promise.all(this.mails);
-    await condition(allHandlersFinished);
+    let waitedFor = -1;
+    while (waitedFor !== this.mails.length) {
+      waitedFor = this.mails.length;
+      await Promise.all(this.mails);
+      await condition(allHandlersFinished);
+    }
     return outcome;
+  }
+
+  /** What an operator's request is judged by. */
+  facts(): OrderFacts {
+    const { view, waiting } = this.state;
+    const { pending } = view.payment;
+    return {
+      orderId: this.orderId,
+      status: view.status,
+      provider: this.input.payment.provider,
+      method: this.input.payment.method,
+      waiting,
+      ...(waiting && pending ? { pending: { kind: pending.kind, settleBy: pending.settleBy } } : {}),
+    };
+  }
+
+  /** The payment as paid in full, for refunding a completed order. */
+  get paidPayment(): ProviderPayment {
+    const { input, state } = this;
+    return { paymentId: state.paymentId, status: 'captured', amount: input.amount, currency: input.currency, owner: { orderId: this.orderId, reference: state.reference } };
   }
 
   /** A payment exists but someone else must act first (a konbini slip, a review). */
@@ -108,9 +134,9 @@ export class Order {
   }
 
   /** Refunds through the provider; where it cannot (konbini), an operator must. */
-  async giveMoneyBack(payment: ProviderPayment): Promise<'refunded' | 'refund_required'> {
+  async giveMoneyBack(payment: ProviderPayment, calls: PaymentActivities = provider): Promise<'refunded' | 'refund_required'> {
     try {
-      await provider.refundPayment({
+      await calls.refundPayment({
         orderId: this.orderId,
         provider: this.input.payment.provider,
         reference: this.state.reference,

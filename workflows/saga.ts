@@ -30,3 +30,14 @@ export class Compensations {
     }
   }
 }
+
+/** Runs tasks one after another, in the order they asked: a late payment and an operator's "mark paid" never settle twice. */
+export class Turns {
+  private last: Promise<unknown> = Promise.resolve();
+
+  take<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.last.then(task);
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+}

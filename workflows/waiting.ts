@@ -4,12 +4,14 @@
  * - a payment is pending: a konbini slip, a review (until the provider's deadline plus grace).
  * Events only prompt a question to the provider; its answer decides.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PendingPayment } from '../src/domain/checkout';
 import type { ProviderPayment } from '../src/providers/types';
 import { isCancelRequest, type PaymentInbox, type ReceivedEvent } from './inbox';
 import type { Order } from './order';
 import type { ProviderDesk } from './provider-desk';
+import { store } from './proxies';
+import { PaymentDeadline } from './search-attributes';
 
 export type Verdict =
   | { kind: 'paid' | 'authorized'; payment: ProviderPayment }
@@ -39,9 +41,12 @@ export function verdictOf(payment: ProviderPayment | undefined, phase: Phase, re
   }
 }
 
-const described = ({ kind, event }: ReceivedEvent) => `${kind} (${event.source})`;
+const described = ({ kind, event }: ReceivedEvent) => (event.source === 'admin' && event.reason ? event.reason : `${kind} (${event.source})`);
 
 export class PaymentWait {
+  /** When the pending phase asks the provider one last time and gives up (an operator may extend it). */
+  private settleBy = '';
+
   constructor(
     private readonly order: Order,
     private readonly events: PaymentInbox,
@@ -51,8 +56,9 @@ export class PaymentWait {
   /** The customer is on the provider's page until the checkout times out. */
   async forCustomer(timeoutMs: number): Promise<Verdict> {
     const giveUpAt = Date.now() + timeoutMs;
+    this.order.state.enter('customer', new Date(giveUpAt).toISOString());
     for (;;) {
-      if (!(await condition(() => this.events.waiting, Math.max(1, giveUpAt - Date.now())))) {
+      if (!(await condition(() => this.events.waiting, Math.max(1, giveUpAt - Date.now()), { summary: 'checkout timeout' }))) {
         // Out of time: close the page first, so a last-second payment is seen.
         return verdictOf(await this.desk.close(), 'customer', 'checkout timed out') ?? { kind: 'gone', status: 'cancelled', reason: 'checkout timed out' };
       }
@@ -75,10 +81,14 @@ export class PaymentWait {
 
   /** A payment is pending: wait for the provider's word until its deadline plus grace. */
   async forPendingPayment(payment: ProviderPayment & { pending: PendingPayment }): Promise<Verdict> {
+    this.settleBy = payment.pending.settleBy;
     await this.order.awaitPayment(payment);
-    const settleBy = Date.parse(payment.pending.settleBy);
+    const { kind } = payment.pending;
     for (;;) {
-      if (!(await condition(() => this.events.waiting, Math.max(1, settleBy - Date.now())))) {
+      const settleBy = this.settleBy;
+      const woke = await condition(() => this.events.waiting || this.settleBy !== settleBy, Math.max(1, Date.parse(settleBy) - Date.now()), { summary: `${kind} deadline + grace` });
+      if (woke && !this.events.waiting) continue; // an operator extended the wait
+      if (!woke) {
         // The deadline and our grace have passed: one last question; a payment still pending
         // (a review nobody decided) is voided, so no money can come after the seats are gone.
         const reason = 'payment deadline passed';
@@ -95,6 +105,14 @@ export class PaymentWait {
       // Still pending (an early "expired", a repeated slip): keep waiting for the deadline.
       if (verdict && verdict.kind !== 'pending') return verdict;
     }
+  }
+
+  /** An operator gives the pending payment longer (validated by the update's validator). */
+  async extend(until: string): Promise<void> {
+    this.settleBy = until;
+    this.order.state.extended(until);
+    upsertSearchAttributes([{ key: PaymentDeadline, value: new Date(until) }]);
+    await store.recordPayment({ orderId: this.order.orderId, patch: { pending: this.order.state.view.payment.pending } });
   }
 
   /**

@@ -5,21 +5,9 @@
  */
 import type { EventInbox } from '../api/inbox';
 import type { OrderDoc } from '../db/schema';
-import type { PaymentProvider, PaymentStatus, ProviderPayment } from '../providers/types';
-import type { PaymentEvent, PaymentEventKind } from '../temporal/messages';
+import type { PaymentProvider, ProviderPayment } from '../providers/types';
+import { signalFor, type PaymentEvent, type PaymentEventKind } from '../temporal/messages';
 
-/** The signal a provider's answer becomes; `open` (nothing happened yet) becomes none. */
-const SIGNAL_FOR: Record<PaymentStatus, PaymentEventKind | null> = {
-  open: null,
-  pending: 'authorized',
-  authorized: 'authorized',
-  captured: 'captured',
-  cancelled: 'cancelled',
-  denied: 'cancelled',
-  failed: 'cancelled',
-  expired: 'expired',
-  refunded: 'refunded',
-};
 
 /**
  * Asks the provider about the order's payment (never the URL) and tells the checkout. A return
@@ -33,7 +21,7 @@ export async function verifyWithProvider(
   source: 'return' | 'reconcile',
 ): Promise<{ seen: ProviderPayment; signalled: PaymentEventKind | null }> {
   const seen = await provider.lookup({ orderId: order._id, reference: order.payment.reference, paymentId: null });
-  const signal = SIGNAL_FOR[seen.status];
+  const signal = signalFor(seen.status);
   if (!signal) return { seen, signalled: null };
   const id = source === 'return' ? `return:${order._id}:${seen.status}:${seen.paymentId ?? '-'}` : `reconcile:${order._id}:${Date.now()}`;
   const fresh = await inbox.record({

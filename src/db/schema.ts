@@ -70,8 +70,20 @@ export interface OrderDoc {
   statusCode: number;
   history: HistoryEntry[];
   tickets?: Ticket[];
+  /** What operators did to the order, with who and why. */
+  operations?: OperatorActionRecord[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface OperatorActionRecord {
+  /** The workflow update's id: one record per request, however often it is retried. */
+  id: string;
+  at: string;
+  action: string;
+  operator: string;
+  reason: string;
+  outcome: string;
 }
 
 export interface TicketDoc {

@@ -1,9 +1,11 @@
-import { Client, Connection, WorkflowNotFoundError, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { CheckoutInput } from '../domain/checkout';
+import type { ActionResult, OperatorAction, OrderFacts } from '../domain/operations';
+import { checkoutDetails, checkoutSummary } from '../domain/story';
 import type { checkout } from '../../workflows/checkout';
-import type { settleLatePayment } from '../../workflows/late-payment';
-import { openCheckoutUpdate, paymentSignals, type OpenedCheckoutReply, type PaymentEvent, type PaymentEventKind } from './messages';
-import { checkoutWorkflowId } from './messages';
+import type { operateClosedCheckout, settleLatePayment } from '../../workflows/late-payment';
+import { checkoutWorkflowId, openCheckoutUpdate, operatorUpdates, paymentSignals, type OpenedCheckoutReply, type PaymentEvent, type PaymentEventKind } from './messages';
 
 export async function connectTemporal(address: string, namespace: string): Promise<Client> {
   const connection = await Connection.connect({ address });
@@ -24,6 +26,8 @@ export class Checkouts {
       taskQueue: this.taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: checkoutSummary(input),
+      staticDetails: checkoutDetails(input),
     });
     return this.client.workflow.executeUpdateWithStart(openCheckoutUpdate, {
       args: [input.requestHash],
@@ -51,8 +55,46 @@ export class Checkouts {
       args: [orderId],
       signal: paymentSignals.captured,
       signalArgs: [event],
+      staticSummary: `${orderId} · late payment (${event.source})`,
     });
     return true;
+  }
+
+  /**
+   * An operator's request, as an update to the order's running checkout; when none runs, to a
+   * new run under the same workflow id (update-with-start). `closedFacts` is what the order's
+   * record says, for that new run's validator. Rejections and failures come back as
+   * `WorkflowUpdateFailedError`.
+   */
+  async operate(orderId: string, action: OperatorAction, closedFacts: () => Promise<OrderFacts>): Promise<ActionResult> {
+    const workflowId = checkoutWorkflowId(orderId);
+    const update = operatorUpdates[action.action] as UpdateDefinition<ActionResult, [OperatorAction]>;
+    if (await this.isRunning(workflowId)) {
+      try {
+        return await this.client.workflow.getHandle(workflowId).executeUpdate(update, { args: [action] });
+      } catch (err) {
+        // A run that ended before it took the request: a new run takes it below.
+        if (err instanceof WorkflowUpdateFailedError || (await this.isRunning(workflowId))) throw err;
+      }
+    }
+    const facts = await closedFacts();
+    const start = new WithStartWorkflowOperation<typeof operateClosedCheckout>('operateClosedCheckout', {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [facts],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `${orderId} · operator: ${action.action}`,
+    });
+    return this.client.workflow.executeUpdateWithStart(update, { args: [action], startWorkflowOperation: start });
+  }
+
+  private async isRunning(workflowId: string): Promise<boolean> {
+    try {
+      return (await this.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
   }
 
   async ping(): Promise<void> {

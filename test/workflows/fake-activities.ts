@@ -91,6 +91,9 @@ export function fakeActivities(scripts: Map<string, Script>, calls: Map<string, 
     async noteEvent(args) {
       record(args.orderId, 'noteEvent', args);
     },
+    async recordOperatorAction(args) {
+      record(args.orderId, 'recordOperatorAction', args);
+    },
     async startPayment(args) {
       record(args.orderId, 'startPayment', args);
       const failures = script(args.orderId).startFails ?? 0;
