@@ -1,13 +1,15 @@
 import { Client, Connection, WorkflowNotFoundError, WithStartWorkflowOperation } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { CheckoutInput } from '../domain/checkout';
 import type { checkout } from '../../workflows/checkout';
 import type { settleLatePayment } from '../../workflows/late-payment';
 import { openCheckoutUpdate, paymentSignals, type OpenedCheckoutReply, type PaymentEvent, type PaymentEventKind } from './messages';
 import { checkoutWorkflowId } from './messages';
 
-export async function connectTemporal(address: string, namespace: string): Promise<Client> {
+/** A client whose payloads go through `codec` (the payload encryption), when given. */
+export async function connectTemporal(address: string, namespace: string, codec?: PayloadCodec): Promise<Client> {
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter: { payloadCodecs: codec ? [codec] : [] } });
 }
 
 /** The API's door to checkout workflows: one connection per process, never per request. */
