@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import express, { type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Db } from 'mongodb';
@@ -10,6 +11,7 @@ import type { Checkouts } from './temporal/client';
 import { adminRouter } from './api/admin';
 import { adminAuth, bearerOf } from './api/auth';
 import { checkoutsRouter } from './api/checkouts';
+import { codecRouter } from './api/codec';
 import { errorHandler, HttpError, unknownRoute } from './api/errors';
 import { eventsRouter } from './api/events';
 import { healthRouter } from './api/health';
@@ -29,10 +31,12 @@ export interface AppDeps {
   log: Logger;
   /** Extra routers such as the built-in provider sandboxes and the mail outbox. */
   mounts?: Array<[path: string, router: Router]>;
+  /** The payload encryption, served to the Temporal UI at `/codec` (none: that answers 404). */
+  codec?: PayloadCodec;
 }
 
 /** Builds the HTTP API without listening, so tests can drive it directly. */
-export function createApp({ config, db, checkouts, providers, metrics, log, mounts = [] }: AppDeps) {
+export function createApp({ config, db, checkouts, providers, metrics, log, mounts = [], codec }: AppDeps) {
   const store = collections(db);
   const inbox = new EventInbox(store, checkouts, log);
   const app = express();
@@ -63,6 +67,8 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
   // Webhooks first: their signatures need the raw body, before any JSON parser touches it.
   app.use('/webhooks', webhooksRouter({ store, inbox, providers }));
   for (const [path, router] of mounts) app.use(path, router);
+  // Before the API's JSON parser: a history's payloads are larger than its 64 KiB.
+  app.use('/codec', codecRouter({ codec, namespace: config.temporal.namespace, origins: config.payload.codecOrigins, adminToken: config.adminToken }));
 
   app.use(express.json({ limit: '64kb', type: 'application/json' }));
   app.use('/events', eventsRouter(store, adminAuth(config.adminToken, { optional: true })));

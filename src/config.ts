@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKeys, type PayloadKey } from './temporal/codec';
 
 /** Parses `30m`, `1h`, `250ms`, `3d` into milliseconds. */
 export function parseDuration(text: string): number {
@@ -27,6 +28,21 @@ export function parseRateLimit(text: string): RateLimit {
   }
   if (max < 1 || windowMs < 1) throw new Error(`"${text}" is not a rate limit (use <count>/<duration>, e.g. 120/1m)`);
   return { max, windowMs };
+}
+
+/** Parses a comma-separated list of web origins (`scheme://host[:port]`), e.g. the Temporal UI's. */
+export function parseOrigins(text: string): string[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const url = URL.canParse(entry) ? new URL(entry) : undefined;
+      if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
+        throw new Error(`"${entry}" is not an origin (scheme://host[:port], e.g. http://localhost:8080)`);
+      }
+      return url.origin;
+    });
 }
 
 /** A zod string that a throwing parser turns into a value; its message becomes the issue. */
@@ -78,6 +94,9 @@ const EnvSchema = z
     API_TOKEN: z.string().min(16).optional(),
     ADMIN_TOKEN: z.string().min(8).optional(),
     DATA_DIR: z.string().min(1).default('./var'),
+    PAYLOAD_ENCRYPTION: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    PAYLOAD_KEYS: parsed(parsePayloadKeys).optional(),
+    PAYLOAD_CODEC_ORIGINS: parsed(parseOrigins).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((e, ctx) => {
@@ -96,6 +115,10 @@ const EnvSchema = z
     }
     if (!e.KOMOJU_API_URL && !e.RESURS_API_URL && !sandboxesOn(e)) {
       fail('no payment provider is enabled: set KOMOJU_API_URL and its secrets (or RESURS_API_URL), or ENABLE_SANDBOXES=true for the built-in sandboxes');
+    }
+    // The embedded server gets a key made under DATA_DIR; a shared server's keys must be the deployment's own.
+    if (e.TEMPORAL_ADDRESS && e.PAYLOAD_ENCRYPTION === 'on' && !e.PAYLOAD_KEYS) {
+      fail('PAYLOAD_KEYS is required when TEMPORAL_ADDRESS is set (<id>:<base64 of 32 bytes>, e.g. k1:$(openssl rand -base64 32)), or set PAYLOAD_ENCRYPTION=off');
     }
   });
 
@@ -124,6 +147,14 @@ export interface Config {
   adminToken?: string;
   dataDir: string;
   logLevel: string;
+  payload: {
+    /** `PAYLOAD_ENCRYPTION=off`: new payloads stay plain (listed keys still decrypt old ones). */
+    encrypt: boolean;
+    /** `PAYLOAD_KEYS`, newest first; unset = the local key under `dataDir` (embedded Temporal only). */
+    keys?: PayloadKey[];
+    /** Temporal UI origins whose pages may call the codec endpoint from an operator's browser. */
+    codecOrigins: string[];
+  };
 }
 
 export const KOMOJU_SANDBOX_PATH = '/sandbox/komoju';
@@ -201,5 +232,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
+    payload: { encrypt: e.PAYLOAD_ENCRYPTION === 'on', keys: e.PAYLOAD_KEYS, codecOrigins: e.PAYLOAD_CODEC_ORIGINS ?? [] },
   };
 }

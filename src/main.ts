@@ -10,9 +10,13 @@ import { runMain } from './entry';
 import { startApi, startWorker } from './runtime';
 import { startEmbeddedStack } from './stack';
 import { mailOutboxRouter } from './stack/smtp';
+import { openPayloadEncryption, type PayloadEncryption } from './temporal/payload-keys';
 
 runMain('checkout-sagas', async (config, log) => {
-  const stack = await startEmbeddedStack(config, { info: (line) => log.info(line) });
+  // Opened once first, so the local key is made before the worker and the API read it.
+  const encryption = openPayloadEncryption(config);
+  const uiCodecEndpoint = encryption ? `http://localhost:${config.port}/codec` : undefined;
+  const stack = await startEmbeddedStack(config, { info: (line) => log.info(line) }, { uiCodecEndpoint });
   try {
     const worker = await startWorker(config, stack, log);
     worker.done.catch((err) => {
@@ -20,7 +24,7 @@ runMain('checkout-sagas', async (config, log) => {
       process.kill(process.pid, 'SIGTERM');
     });
     const mounts: Array<[string, Router]> = stack.mailDir ? [['/sandbox/mail', mailOutboxRouter(stack.mailDir)]] : [];
-    const api = await startApi(config, stack, log, mounts);
+    const api = await startApi(withUiOrigins(config, stack.temporalUiUrl), stack, log, mounts);
     await offerDemoEvent(config, api.url, log);
     const ready = [
       '',
@@ -29,6 +33,7 @@ runMain('checkout-sagas', async (config, log) => {
       `${label('Storefront')}${config.apiToken ? `${config.publicUrl}/orders/{orderId} (order pages only: API_TOKEN is set)` : `${config.publicUrl}/`}`,
       `${label('API')}${config.publicUrl}  (listening on ${api.url})`,
       `${label('Temporal UI')}${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
+      `${label('Temporal payloads')}${payloadLine(encryption)}`,
       providerLine('KOMOJU', config.komoju, `${config.publicUrl}${KOMOJU_SANDBOX_PATH}`, 'KOMOJU_API_URL'),
       providerLine('Resurs Bank', config.resurs, `${config.publicUrl}${RESURS_SANDBOX_PATH}`, 'RESURS_API_URL'),
       `${label('Mail')}${stack.mailDir ? `${config.publicUrl}/sandbox/mail` : `(sent through ${config.smtp.url})`}`,
@@ -50,6 +55,20 @@ runMain('checkout-sagas', async (config, log) => {
 
 /** One aligned line of the ready message. */
 const label = (text: string) => `  ${text.padEnd(20)}`;
+
+/** The embedded Temporal UI, under either loopback name, may decode payloads through this API. */
+function withUiOrigins(config: Config, uiUrl: string | undefined): Config {
+  if (!uiUrl) return config;
+  const { port } = new URL(uiUrl);
+  const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  return { ...config, payload: { ...config.payload, codecOrigins: [...config.payload.codecOrigins, ...origins] } };
+}
+
+function payloadLine(encryption: PayloadEncryption | undefined): string {
+  if (!encryption) return 'not encrypted (PAYLOAD_ENCRYPTION=off)';
+  const { codec, source } = encryption;
+  return codec.options.encrypt ? `encrypted with key ${codec.keyId} (${source})` : `not encrypted (PAYLOAD_ENCRYPTION=off); older ones decrypt with ${source}`;
+}
 
 /** What serves a provider: the built-in sandbox (its operator pages), the real API, or nothing. */
 function providerLine(name: string, provider: Config['komoju'] | Config['resurs'], sandboxPage: string, urlVariable: string): string {

@@ -12,6 +12,7 @@ import { createMetrics } from './metrics';
 import { createProviders } from './providers';
 import { startSandboxes } from './sandbox';
 import { Checkouts, connectTemporal } from './temporal/client';
+import { openPayloadEncryption } from './temporal/payload-keys';
 import { createCheckoutWorker, type CheckoutWorkerOptions } from './temporal/worker';
 
 export interface Endpoints {
@@ -35,12 +36,13 @@ export interface RunningApi {
 /** The HTTP API, plus the built-in KOMOJU sandbox when it serves KOMOJU (never beside a real KOMOJU_API_URL). */
 export async function startApi(config: Config, endpoints: Pick<Endpoints, 'temporalAddress' | 'mongoUri'>, log: Logger, extraMounts: Array<[string, Router]> = []): Promise<RunningApi> {
   const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
-  const temporal = await connectTemporal(endpoints.temporalAddress, config.temporal.namespace);
+  const codec = openPayloadEncryption(config)?.codec;
+  const temporal = await connectTemporal(endpoints.temporalAddress, config.temporal.namespace, codec);
   const checkouts = new Checkouts(temporal, config.temporal.taskQueue);
   const sandboxes = startSandboxes(config, db, log);
   const mounts: Array<[string, Router]> = [...sandboxes.mounts, ...extraMounts];
   const metrics = createMetrics();
-  const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config), metrics, log, mounts });
+  const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config), metrics, log, mounts, codec });
 
   // The relay also runs on a timer: for events recorded while Temporal was unreachable, claims
   // left by a process that died, and refused events offered again.
@@ -94,6 +96,7 @@ export async function startWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowBundle: options.workflowBundle,
+    codec: openPayloadEncryption(config)?.codec,
     deps: {
       store: collections(db),
       mailer,

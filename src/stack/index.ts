@@ -26,6 +26,8 @@ export interface StackLog {
 export interface StackOptions {
   /** Free ports instead of the well-known defaults (e.g. an end-to-end test running main). */
   freePorts?: boolean;
+  /** Where the embedded Temporal UI decodes encrypted payloads: the API's `/codec`. */
+  uiCodecEndpoint?: string;
 }
 
 interface Part {
@@ -61,6 +63,7 @@ export async function startEmbeddedStack(config: Config, log: StackLog, opts: St
         dataDir: path.join(config.dataDir, 'temporal'),
         port: temporalPort,
         uiPort,
+        uiCodecEndpoint: opts.uiCodecEndpoint,
         namespace: config.temporal.namespace,
         log: toolLog,
       }).then((t) => {

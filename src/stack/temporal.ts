@@ -27,6 +27,8 @@ export interface TemporalDevServerOptions {
   uiPort?: number;
   /** No Web UI (faster start, for tests). */
   headless?: boolean;
+  /** The codec endpoint the Web UI decodes payloads through (from the operator's browser). */
+  uiCodecEndpoint?: string;
   namespace: string;
   /** Path of the `temporal` CLI; looked up with ensureTemporalCli() when omitted, null = SDK download. */
   cliPath?: string | null;
@@ -88,7 +90,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   // HTTP API and metrics ports are picked free by the CLI itself.
   if (uiPort === undefined) args.push('--headless');
   // The UI's news feed would try the internet on every page load.
-  else args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+  else args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch', ...uiCodecArgs(opts));
   if (opts.dataDir) {
     fs.mkdirSync(opts.dataDir, { recursive: true });
     args.push('--db-filename', path.join(opts.dataDir, 'temporal.db'));
@@ -112,6 +114,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   };
 }
 
+const uiCodecArgs = (opts: TemporalDevServerOptions) => (opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []);
+
 /** Fallback: @temporalio/testing downloads and runs the CLI itself (needs its download site). */
 async function startViaSdk(opts: TemporalDevServerOptions, log: ToolLog): Promise<TemporalDevServer> {
   log('no cached Temporal CLI: starting the dev server through @temporalio/testing (it downloads the CLI)');
@@ -125,6 +129,7 @@ async function startViaSdk(opts: TemporalDevServerOptions, log: ToolLog): Promis
       uiPort: opts.headless ? undefined : opts.uiPort,
       dbFilename: opts.dataDir ? path.join(opts.dataDir, 'temporal.db') : undefined,
       searchAttributes: [CheckoutStatus, PaymentProvider, PaymentMethod, EventId, PaymentDeadline],
+      extraArgs: opts.headless ? undefined : uiCodecArgs(opts),
     },
   }).catch((err: Error) => {
     const why = err.message.split('\n')[0].slice(0, 200);

@@ -1,5 +1,5 @@
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError, WithStartWorkflowOperation } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { PayloadCodec, UpdateDefinition } from '@temporalio/common';
 import type { CheckoutInput } from '../domain/checkout';
 import type { ActionResult, OperatorAction, OrderFacts } from '../domain/operations';
 import { checkoutDetails, checkoutSummary } from '../domain/story';
@@ -7,9 +7,10 @@ import type { checkout } from '../../workflows/checkout';
 import type { operateClosedCheckout, settleLatePayment } from '../../workflows/late-payment';
 import { checkoutWorkflowId, openCheckoutUpdate, operatorUpdates, paymentSignals, type OpenedCheckoutReply, type PaymentEvent, type PaymentEventKind } from './messages';
 
-export async function connectTemporal(address: string, namespace: string): Promise<Client> {
+/** A client whose payloads go through `codec` (the payload encryption), when given. */
+export async function connectTemporal(address: string, namespace: string, codec?: PayloadCodec): Promise<Client> {
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter: { payloadCodecs: codec ? [codec] : [] } });
 }
 
 /** The API's door to checkout workflows: one connection per process, never per request. */

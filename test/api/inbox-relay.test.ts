@@ -66,7 +66,7 @@ describe('with Temporal unreachable', () => {
 test('several API processes relaying one inbox signal each event exactly once', async () => {
   const service = await startService();
   const mongo = await connectMongo(testServers().mongoUri, service.config.mongo.db);
-  const temporal = await connectTemporal(testServers().temporalAddress, 'default');
+  const temporal = await connectTemporal(testServers().temporalAddress, 'default', service.codec);
   try {
     await http('POST', `${service.url}/events`, { id: 'fair', title: 'Fair', currency: 'JPY', ticketTypes: [{ id: 'day', name: 'Day', price: 1000, capacity: 5 }] });
     expect((await http('POST', `${service.url}/checkouts`, cardBody('relay-1', 'fair', 'day'))).status).toBe(201);
@@ -81,9 +81,10 @@ test('several API processes relaying one inbox signal each event exactly once', 
     await eventually(() => collections(mongo.db).inbox.countDocuments({ _id: { $in: ids }, state: 'signalled' }), (n) => n === ids.length);
 
     const history = await temporal.workflow.getHandle(checkoutWorkflowId('relay-1')).fetchHistory();
-    const signalled = (history.events ?? [])
-      .filter((e) => e.workflowExecutionSignaledEventAttributes)
-      .map((e) => JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0].data!).toString()).eventId as string)
+    // History holds the signals encrypted: the service's codec reads them.
+    const inputs = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]);
+    const signalled = (await service.codec!.decode(inputs))
+      .map((payload) => JSON.parse(Buffer.from(payload.data!).toString()).eventId as string)
       .filter((id) => ids.includes(id));
     expect(signalled.sort()).toEqual([...ids].sort());
   } finally {

@@ -69,7 +69,7 @@ test('a payment id KOMOJU does not know never wedges a checkout: noted, still ca
   expect((await http('POST', `${service.url}/checkouts/ms-unknown/cancel`)).status).toBe(202);
   await eventually(() => checkout('ms-unknown'), (o) => o.status === 'cancelled');
   expect(await seats()).toMatchObject({ reserved: 0 });
-  const temporal = await connectTemporal(testServers().temporalAddress, 'default');
+  const temporal = await connectTemporal(testServers().temporalAddress, 'default', service.codec);
   try {
     // The run ends (after its last mails) as Completed: a refusal never fails the execution.
     const run = await eventually(() => temporal.workflow.getHandle(checkoutWorkflowId('ms-unknown')).describe(), (r) => r.status.name !== 'RUNNING');
@@ -85,7 +85,7 @@ test('2,000 duplicate deliveries and 200 return visits to a waiting konbini chec
   expect((await http('GET', back)).status).toBe(303);
   await eventually(() => checkout('ms-storm'), (order) => order.status === 'awaiting_payment');
   const session = await komojuSession(service, redirectUrl.split('/').pop()!);
-  const temporal = await connectTemporal(testServers().temporalAddress, 'default');
+  const temporal = await connectTemporal(testServers().temporalAddress, 'default', service.codec);
   try {
     const handle = temporal.workflow.getHandle(checkoutWorkflowId('ms-storm'));
     // The first delivery of the slip's event is new to the workflow; let it settle.

@@ -151,6 +151,7 @@ test('every error code the code answers with is documented, and none that it doe
 const RUN_ORDER = [
   'createEvent', 'getEvent', 'openResursCheckoutSession', 'createCheckout', 'getCheckout', 'reportResursCheckoutRejection', 'resursCheckoutScript', 'komojuReturn', 'resursLanding', 'komojuWebhook', 'resursCallback', 'resursCallbackPost',
   'listResursPaymentMethods', 'shopPage', 'orderPage', 'orderPanel', 'storefrontAsset', 'adminListCheckouts', 'adminListWebhooks', 'adminReconcileCheckout', 'adminCancelCheckout', 'cancelCheckout',
+  'codecEncode', 'codecDecode',
   'health', 'readiness', 'metrics', 'openApiDocument', 'docsPage', 'docsAsset',
 ];
 

@@ -106,7 +106,7 @@ test('a capture for a checkout that already closed is not dropped: it starts a s
   const raw = envelope('evt_late_capture', 'payment.captured', 'wh-late', 'pay_unknown');
   expect((await deliver(raw, signKomoju(raw, secret()))).status).toBe(200);
   await eventually(() => inbox().findOne({ _id: 'komoju:evt_late_capture' }), (doc) => doc?.state !== 'recorded' && doc?.state !== 'delivering');
-  const temporal = await connectTemporal(testServers().temporalAddress, 'default');
+  const temporal = await connectTemporal(testServers().temporalAddress, 'default', service.codec);
   try {
     const handle = temporal.workflow.getHandle('checkout-wh-late');
     // The settlement run starts once the relay has delivered the event: await it, do not assume it.

@@ -88,6 +88,9 @@ describe('api and worker services', () => {
       });
       expect(config.apiToken).toBe(HOST_TOKENS.API_TOKEN);
       expect(config.adminToken).toBe(HOST_TOKENS.ADMIN_TOKEN);
+      expect(config.payload.encrypt).toBe(true);
+      expect(config.payload.keys!.map((k) => k.id)).toEqual(['k1']);
+      expect(config.payload.codecOrigins).toContain('http://localhost:8080');
       expect(config.checkoutRateLimit).toEqual({ max: 120, windowMs: 60_000 });
     });
 
@@ -173,7 +176,7 @@ describe('.env.example', () => {
     const defaults = loadConfig({});
     expect({ ...config, dataDir: defaults.dataDir }).toEqual(defaults);
     // Copied to ./.env for docker compose, it must not opt into a sandbox nor pin a secret.
-    for (const name of ['ENABLE_SANDBOXES', 'API_TOKEN', 'ADMIN_TOKEN', 'KOMOJU_SECRET_KEY', 'KOMOJU_WEBHOOK_SECRET']) {
+    for (const name of ['ENABLE_SANDBOXES', 'API_TOKEN', 'ADMIN_TOKEN', 'KOMOJU_SECRET_KEY', 'KOMOJU_WEBHOOK_SECRET', 'PAYLOAD_KEYS']) {
       expect([name, vars.get(name)]).toEqual([name, undefined]);
     }
   });

@@ -19,7 +19,11 @@ export interface ComposeFile {
 }
 
 /** What the host must give for `docker compose` to interpolate the file at all. */
-export const HOST_TOKENS = { ADMIN_TOKEN: 'an-admin-token', API_TOKEN: 'an-api-token-of-at-least-16' };
+export const HOST_TOKENS = {
+  ADMIN_TOKEN: 'an-admin-token',
+  API_TOKEN: 'an-api-token-of-at-least-16',
+  PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+};
 export const LOCAL_OVERRIDE = 'compose.local.yml';
 
 const INTERPOLATION = /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))|\$/g;

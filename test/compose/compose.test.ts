@@ -94,7 +94,7 @@ describe('docker-compose.yml', () => {
   });
 
   describe('refuses to run without the secrets that have no safe default', () => {
-    it.each(['ADMIN_TOKEN', 'API_TOKEN'] as const)('%s, unset or empty, stops `docker compose` naming it', (name) => {
+    it.each(['ADMIN_TOKEN', 'API_TOKEN', 'PAYLOAD_KEYS'] as const)('%s, unset or empty, stops `docker compose` naming it', (name) => {
       for (const value of [undefined, '']) {
         const env = { ...HOST_TOKENS, [name]: value };
         expect(() => loadCompose(env)).toThrow(new RegExp(`required variable ${name} is missing a value: set ${name}`));
@@ -102,7 +102,7 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('passes both tokens, as given, to the api and the worker', () => {
+    it('passes the tokens and the payload keys, as given, to the api and the worker', () => {
       for (const app of APP_SERVICES) {
         expect(envOf(services[app])).toMatchObject({ ...HOST_TOKENS, NODE_ENV: 'production' });
       }
@@ -227,6 +227,22 @@ describe('docker-compose.yml', () => {
       }
       const hostPorts = published(local).map((p) => p.published);
       expect(new Set(hostPorts).size).toBe(hostPorts.length);
+    });
+  });
+
+  describe('encrypted Temporal payloads', () => {
+    it("point the Temporal UI at the api's codec endpoint, at the address the operator's browser uses", () => {
+      const ui = envOf(services['temporal-ui']);
+      expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${envOf(services.api).PUBLIC_URL}/codec`);
+      expect(envOf(loadCompose({ ...HOST_TOKENS, PUBLIC_URL: 'https://tickets.example.com' }).services['temporal-ui']).TEMPORAL_CODEC_ENDPOINT).toBe(
+        'https://tickets.example.com/codec',
+      );
+    });
+
+    it(`let the UI's pages in, as ${LOCAL_OVERRIDE} publishes the UI`, () => {
+      const published = portsOf(local.services['temporal-ui']).find((p) => p.target === '8080')!;
+      const origins = envOf(services.api).PAYLOAD_CODEC_ORIGINS.split(',');
+      expect(origins).toEqual(expect.arrayContaining([`http://localhost:${published.published}`, `http://${published.ip}:${published.published}`]));
     });
   });
 

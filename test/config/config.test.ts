@@ -207,3 +207,38 @@ describe('CHECKOUT_RATE_LIMIT', () => {
     },
   );
 });
+
+describe('payload encryption (PAYLOAD_ENCRYPTION, PAYLOAD_KEYS, PAYLOAD_CODEC_ORIGINS)', () => {
+  const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
+
+  it('is on by default; without TEMPORAL_ADDRESS the local key under DATA_DIR stands in for PAYLOAD_KEYS', () => {
+    expect(loadConfig({}).payload).toEqual({ encrypt: true, keys: undefined, codecOrigins: [] });
+  });
+
+  it('reads the keys newest first, and the allowed Temporal UI origins', () => {
+    const config = loadConfig({ PAYLOAD_KEYS: `k2:${key(2)},k1:${key(1)}`, PAYLOAD_CODEC_ORIGINS: 'http://localhost:8080, https://temporal.example.com/' });
+    expect(config.payload.keys!.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(config.payload.codecOrigins).toEqual(['http://localhost:8080', 'https://temporal.example.com']);
+  });
+
+  it('requires PAYLOAD_KEYS with a Temporal server of its own (TEMPORAL_ADDRESS), unless explicitly off', () => {
+    expect(failure({ TEMPORAL_ADDRESS: 'temporal:7233' })).toMatch(/^invalid configuration: PAYLOAD_KEYS is required when TEMPORAL_ADDRESS is set .* or set PAYLOAD_ENCRYPTION=off$/);
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', PAYLOAD_ENCRYPTION: 'off' }).payload.encrypt).toBe(false);
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', PAYLOAD_KEYS: `k1:${key(1)}` }).payload.encrypt).toBe(true);
+  });
+
+  it.each([
+    [{ PAYLOAD_ENCRYPTION: 'false' }, 'PAYLOAD_ENCRYPTION: must be on or off'],
+    [{ PAYLOAD_KEYS: key(1) }, 'PAYLOAD_KEYS: entry 1 has no key id'],
+    [{ PAYLOAD_KEYS: `k1:${Buffer.alloc(24).toString('base64')}` }, 'PAYLOAD_KEYS: key "k1" is not 32 bytes in base64'],
+    [{ PAYLOAD_CODEC_ORIGINS: '*' }, 'PAYLOAD_CODEC_ORIGINS: "*" is not an origin'],
+    [{ PAYLOAD_CODEC_ORIGINS: 'http://localhost:8080/namespaces' }, 'PAYLOAD_CODEC_ORIGINS: "http://localhost:8080/namespaces" is not an origin'],
+  ])('rejects %j in one line naming the variable', (env, message) => {
+    expect(failure(env as Record<string, string>)).toContain(`invalid configuration: ${message}`);
+  });
+
+  it('never echoes key material in its message', () => {
+    const secret = Buffer.alloc(31, 9).toString('base64');
+    expect(failure({ PAYLOAD_KEYS: `k1:${secret}` })).not.toContain(secret);
+  });
+});

@@ -80,7 +80,7 @@ test('a fail link visited while the customer is still signing changes nothing; s
   // Resurs says the signature is still awaited: the checkout asked, and waits on.
   const inbox = collections(mongo.db(service.config.mongo.db)).inbox;
   await eventually(() => inbox.findOne({ _id: 'return:rs-still:signed:resurs/fail' }), (doc) => doc?.state === 'signalled');
-  const temporal = await connectTemporal(testServers().temporalAddress, 'default');
+  const temporal = await connectTemporal(testServers().temporalAddress, 'default', service.codec);
   try {
     await eventually(() => temporal.workflow.getHandle('checkout-rs-still').describe(), (run) => (run.raw.pendingActivities ?? []).length === 0 && !run.raw.pendingWorkflowTask);
   } finally {

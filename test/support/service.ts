@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config';
 import { startApi, startWorker, type RunningApi, type RunningWorker } from '../../src/runtime';
 import { freePort } from '../../src/stack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../src/stack/smtp';
+import type { EncryptionCodec } from '../../src/temporal/codec';
+import { openPayloadEncryption } from '../../src/temporal/payload-keys';
 import { workflowBundle } from './bundle';
 import { testServers } from './servers';
 export { eventually } from './eventually';
@@ -16,10 +19,14 @@ export interface TestService {
   smtp: SmtpCapture;
   api: RunningApi;
   worker: RunningWorker;
+  /** The payload encryption the service's worker and API use (a client reading its histories needs it). */
+  codec?: EncryptionCodec;
   stop(): Promise<void>;
 }
 
 let counter = 0;
+/** Payloads are encrypted as in production; one key per test process (nothing under DATA_DIR). */
+export const TEST_PAYLOAD_KEYS = `test-${process.pid}:${randomBytes(32).toString('base64')}`;
 
 /**
  * The whole service on real parts: the shared Temporal dev server and MongoDB-wire server,
@@ -38,6 +45,7 @@ export async function startService(env: Record<string, string> = {}, { temporalA
     MONGODB_DB: `svc_${unique.replace(/[^A-Za-z0-9_]/g, '_')}`,
     TEMPORAL_TASK_QUEUE: `checkout-${unique}`,
     LOG_LEVEL: 'silent',
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     ...env,
   });
   const log = pino({ level: 'silent' });
@@ -50,6 +58,7 @@ export async function startService(env: Record<string, string> = {}, { temporalA
     smtp,
     api,
     worker,
+    codec: openPayloadEncryption(config)?.codec,
     async stop() {
       await api.close();
       await worker.close();

@@ -12,6 +12,7 @@ export const security = {
   shopOrCustomer: [{ shopToken: [] }, { clientSecretHeader: [] }, { clientSecretQuery: [] }],
   admin: [{ adminToken: [] }],
   customerLink: [{ clientSecretQuery: [] }],
+  codec: [{ adminToken: [] }, { temporalUiOrigin: [] }],
   open: [],
 };
 

@@ -3,6 +3,7 @@
  * vocabularies the routes use. Served at `/openapi.json`; `test/api/openapi.test.ts` checks it
  * against the routes the app mounts and against a running service.
  */
+import { codecPaths } from './paths-codec';
 import { providerPaths } from './paths-providers';
 import { operatorPaths } from './paths-operators';
 import { pagePaths } from './paths-pages';
@@ -17,7 +18,7 @@ const description = `Every checkout of a ticketing shop as one durable Temporal 
 
 JSON in and out. Errors are \`{"error": {"code", "message", "details"?}}\` and never carry a stack trace; each operation lists the codes it answers with. The statuses, the order lifecycle, e-mails and configuration are described in \`docs/api.md\`.
 
-**Who may call what.** The shop's server: \`Authorization: Bearer $API_TOKEN\` (required in production; without \`API_TOKEN\`, in development, the checkout API is open). The customer's browser: the order's \`clientSecret\` from \`POST /checkouts\` (header \`X-Client-Secret\`, query \`?clientSecret=\`, or a form field), which reads that order without personal data and cancels it. Operators: \`Authorization: Bearer $ADMIN_TOKEN\` for \`/admin/*\` and \`POST /events\`. Providers: their own signatures.
+**Who may call what.** The shop's server: \`Authorization: Bearer $API_TOKEN\` (required in production; without \`API_TOKEN\`, in development, the checkout API is open). The customer's browser: the order's \`clientSecret\` from \`POST /checkouts\` (header \`X-Client-Secret\`, query \`?clientSecret=\`, or a form field), which reads that order without personal data and cancels it. Operators: \`Authorization: Bearer $ADMIN_TOKEN\` for \`/admin/*\` and \`POST /events\`; the Temporal UI's pages (an allowed \`Origin\`) or the operators' token for \`/codec/*\`. Providers: their own signatures.
 
 **Not described here:** the built-in provider sandboxes under \`/sandbox/*\` (the imitation KOMOJU and Resurs Bank APIs and pages, and the captured mail at \`/sandbox/mail\`). They exist for development and demos only (\`ENABLE_SANDBOXES\`) and are not part of the public API.`;
 
@@ -33,11 +34,12 @@ export function openApiDocument({ publicUrl }: { publicUrl: string }) {
       { name: 'Customer returns', description: 'Where providers send the customer back; a GET never cancels' },
       { name: 'Provider webhooks', description: 'Signed deliveries, recorded before anyone acts on them' },
       { name: 'Operators', description: 'Bearer `ADMIN_TOKEN`' },
+      { name: 'Payload codec', description: "Temporal's remote codec protocol: the Temporal UI and CLI read and write the encrypted workflow payloads through it" },
       { name: 'Storefront', description: "The storefront this service serves: the shop (without `API_TOKEN`) and the customer's order page" },
       { name: 'Health', description: 'Liveness, readiness, metrics' },
       { name: 'Documentation', description: 'This description' },
     ],
-    paths: { ...shopPaths, ...resursCheckoutPaths, ...providerPaths, ...operatorPaths, ...pagePaths },
+    paths: { ...shopPaths, ...resursCheckoutPaths, ...providerPaths, ...operatorPaths, ...codecPaths, ...pagePaths },
     components: {
       schemas,
       securitySchemes: {
@@ -46,6 +48,7 @@ export function openApiDocument({ publicUrl }: { publicUrl: string }) {
         clientSecretHeader: { type: 'apiKey', in: 'header', name: 'X-Client-Secret', description: "One order's `clientSecret`, for the customer's browser." },
         clientSecretQuery: { type: 'apiKey', in: 'query', name: 'clientSecret', description: "One order's `clientSecret` in a link (the order page, the return from the provider)." },
         komojuSignature: { type: 'apiKey', in: 'header', name: 'X-Komoju-Signature', description: 'Lowercase hex HMAC-SHA256 of the raw request body, keyed with `KOMOJU_WEBHOOK_SECRET`.' },
+        temporalUiOrigin: { type: 'apiKey', in: 'header', name: 'Origin', description: 'Set by the browser: a Temporal UI page whose origin is in `PAYLOAD_CODEC_ORIGINS` (CORS). Keeps other web sites out; it is not authentication.' },
         resursDigest: { type: 'apiKey', in: 'query', name: 'digest', description: 'Uppercase hex SHA1 (MD5 accepted) of the callback\'s digest parameters followed by `RESURS_CALLBACK_SALT`.' },
       },
     },

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CreateCheckout } from '../../checkout/request';
 import type { NextAction } from '../../domain/checkout';
+import { CodecRequest } from '../codec';
 import { CreateEvent } from '../events';
 import { OpenSession, Rejection } from '../resurs-checkout';
 import { ERROR_CODES, EVENT_SOURCES, INBOX_STATES, ORDER_STATUSES, PAYMENT_STATUSES, SIGNALS } from './vocabulary';
@@ -226,6 +227,8 @@ export const schemas: Record<string, Schema> = {
     { description: 'One recorded provider event; the stored body is not shown (it may carry customer data).' },
   ),
   InboxEventList: object({ webhooks: { type: 'array', items: ref('InboxEvent') } }, ['webhooks']),
+
+  CodecPayloads: fromZod(CodecRequest, "Temporal payloads in proto3 JSON: `metadata` values and `data` in base64. An encrypted one has `metadata.encoding` = base64 of `binary/encrypted` and `metadata.encryption-key-id` = base64 of the key's id."),
 
   Health: object({ status: { const: 'ok' } }, ['status']),
   Readiness: object(

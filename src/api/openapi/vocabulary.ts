@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   invalid_json: 'the body is not valid JSON',
   bad_request: 'the request could not be read',
   unauthorized: 'the credential is missing or wrong',
+  origin_not_allowed: 'a page of this `Origin` may not call the codec endpoint (`PAYLOAD_CODEC_ORIGINS`)',
+  undecryptable_payload: 'a payload names a key this service does not hold, or was altered',
   not_found: 'no such resource (or route); a wrong client secret looks the same as an unknown order',
   already_exists: 'an event with this id exists',
   sold_out: 'not enough seats; no order and no hold is left behind',
