@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { Db } from 'mongodb';
 import { DEFAULT_MERCHANT_NAME } from '../html';
 import { apiRoutes } from './api';
@@ -59,7 +59,8 @@ export type KomojuSandbox = Router & {
  *   `POST /sessions/:id/cancel`
  * - operator console (sandbox only): `GET /`, `GET /payments/:id`, `GET /payments/:id/instructions`,
  *   `POST /payments/:id/pay-at-store | expire | cancel` (see operator.ts)
- * - `GET /webhooks` (deliveries, newest first; `?payment_id=`, `?type=`, `?limit=`)
+ * - `GET /webhooks` (deliveries, newest first; `?payment_id=`, `?type=`, `?limit=`);
+ *   `POST /webhooks/drop-next {count}` loses the next events on purpose (rehearsing a lost webhook)
  */
 export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
   const log = options.log ?? silentLog;
@@ -105,6 +106,14 @@ export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
     res.set('Cache-Control', 'no-store').json({
       data: docs.map(({ _id, body, ...rest }) => ({ id: _id, ...rest, event: JSON.parse(body) as unknown })),
     });
+  });
+
+  /** Rehearsing a lost webhook: the next `count` events (default 1) are never delivered. */
+  router.post('/webhooks/drop-next', express.json(), (req, res) => {
+    const count = Number((req.body as { count?: unknown } | undefined)?.count ?? 1);
+    if (!Number.isInteger(count) || count < 0 || count > 100) return void res.status(400).json({ error: 'count must be 0-100' });
+    ctx.webhooks.dropNext(count);
+    res.json({ dropping: count });
   });
 
   // One sweep at a time; close() waits for a running one so it never outlives the database.

@@ -20,7 +20,8 @@ export interface WebhookDeliveryDoc {
   payment_id: string | null;
   /** The exact bytes sent (and signed) on every attempt. */
   body: string;
-  status: 'pending' | 'delivered' | 'failed';
+  /** `dropped`: lost on purpose (the SANDBOX console's "lose the next webhook"). */
+  status: 'pending' | 'delivered' | 'failed' | 'dropped';
   attempts: number;
   last_status: number | null;
   last_error: string | null;
@@ -52,6 +53,8 @@ export class WebhookSender {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly pauses = new Pauses();
   private closed = false;
+  /** How many of the next events are lost on the way (recorded as `dropped`, never sent). */
+  private toDrop = 0;
   private readonly log: SandboxLog;
   private readonly now: () => Date;
 
@@ -99,6 +102,11 @@ export class WebhookSender {
     return id;
   }
 
+  /** Loses the next `count` events, as a real network sometimes does: for rehearsing "the webhook never came". */
+  dropNext(count: number): void {
+    this.toDrop = count;
+  }
+
   /** Resolves once every delivery started so far (and any started meanwhile) has ended. */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -112,6 +120,12 @@ export class WebhookSender {
   }
 
   private async deliver(doc: WebhookDeliveryDoc): Promise<void> {
+    if (this.toDrop > 0) {
+      this.toDrop--;
+      await this.deliveries.insertOne({ ...doc, status: 'dropped' });
+      this.log.info({ eventId: doc._id, type: doc.type }, 'komoju sandbox: webhook dropped on purpose');
+      return;
+    }
     await this.deliveries.insertOne(doc);
     const maxAttempts = this.options.maxAttempts ?? 10;
     const signature = signKomoju(doc.body, this.options.secret);
