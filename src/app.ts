@@ -61,7 +61,7 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
 
   app.use(healthRouter({ db, checkouts, metrics }));
   // Webhooks first: their signatures need the raw body, before any JSON parser touches it.
-  app.use('/webhooks', webhooksRouter({ store, inbox, providers }));
+  app.use('/webhooks', webhooksRouter({ store, inbox, providers, metrics, log }));
   for (const [path, router] of mounts) app.use(path, router);
 
   app.use(express.json({ limit: '64kb', type: 'application/json' }));

@@ -8,10 +8,13 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { collections, connectMongo, ensureIndexes } from './db/mongo';
 import { createMailer, type Mailer } from './mail/mailer';
-import { createMetrics } from './metrics';
+import { createMetrics, type Metrics } from './metrics';
 import { createProviders } from './providers';
 import { startSandboxes } from './sandbox';
 import { Checkouts, connectTemporal } from './temporal/client';
+import { sdkLogs } from './temporal/sdk-logs';
+import { sdkMetrics } from './temporal/sdk-metrics';
+import { prepareTemporalRuntime } from './temporal/telemetry';
 import { createCheckoutWorker, type CheckoutWorkerOptions } from './temporal/worker';
 
 export interface Endpoints {
@@ -32,15 +35,22 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+export interface ApiOptions {
+  /** Extra routers, such as the mail outbox under `npm start`. */
+  mounts?: Array<[string, Router]>;
+  /** Shared with a worker in the same process, so `/metrics` shows its counters too. */
+  metrics?: Metrics;
+}
+
 /** The HTTP API, plus the built-in KOMOJU sandbox when it serves KOMOJU (never beside a real KOMOJU_API_URL). */
-export async function startApi(config: Config, endpoints: Pick<Endpoints, 'temporalAddress' | 'mongoUri'>, log: Logger, extraMounts: Array<[string, Router]> = []): Promise<RunningApi> {
+export async function startApi(config: Config, endpoints: Pick<Endpoints, 'temporalAddress' | 'mongoUri'>, log: Logger, options: ApiOptions = {}): Promise<RunningApi> {
   const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
   const temporal = await connectTemporal(endpoints.temporalAddress, config.temporal.namespace);
   const checkouts = new Checkouts(temporal, config.temporal.taskQueue);
   const sandboxes = startSandboxes(config, db, log);
-  const mounts: Array<[string, Router]> = [...sandboxes.mounts, ...extraMounts];
-  const metrics = createMetrics();
-  const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config), metrics, log, mounts });
+  const mounts: Array<[string, Router]> = [...sandboxes.mounts, ...(options.mounts ?? [])];
+  const metrics = options.metrics ?? createMetrics();
+  const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config, metrics), metrics, log, mounts });
 
   // The relay also runs on a timer: for events recorded while Temporal was unreachable, claims
   // left by a process that died, and refused events offered again.
@@ -75,6 +85,8 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
 
 export interface RunningWorker {
   worker: Worker;
+  /** Its counters; serve them (`serveMetrics`) or share them with an API in the same process. */
+  metrics: Metrics;
   done: Promise<void>;
   close(): Promise<void>;
 }
@@ -84,28 +96,36 @@ export async function startWorker(
   config: Config,
   endpoints: Endpoints,
   log: Logger,
-  options: Pick<CheckoutWorkerOptions, 'workflowBundle'> & { mailer?: Mailer } = {},
+  options: Pick<CheckoutWorkerOptions, 'workflowBundle'> & { mailer?: Mailer; metrics?: Metrics } = {},
 ): Promise<RunningWorker> {
   const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
+  const metrics = options.metrics ?? createMetrics();
+  const { taskQueue } = config.temporal;
+  // Before the connection: it creates the SDK's runtime (its metrics and logs) if none runs yet.
+  prepareTemporalRuntime();
+  sdkLogs.route(taskQueue, log.child({ component: 'temporal' }));
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
   const mailer = options.mailer ?? createMailer(endpoints.smtpUrl, config.smtp.from);
   const worker = await createCheckoutWorker({
     connection,
     namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue,
     workflowBundle: options.workflowBundle,
     deps: {
       store: collections(db),
       mailer,
-      providers: createProviders(config),
+      providers: createProviders(config, metrics),
       publicUrl: config.publicUrl,
       storefrontUrl: config.storefrontUrl,
       log: log.child({ component: 'activities' }),
+      metrics,
     },
   });
+  sdkMetrics.retain();
   const done = worker.run();
   return {
     worker,
+    metrics,
     done,
     async close() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -113,6 +133,8 @@ export async function startWorker(
       mailer.close();
       await connection.close();
       await mongo.close();
+      sdkMetrics.release();
+      sdkLogs.unroute(taskQueue);
     },
   };
 }
