@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../src/db/mongo';
 import type { Mailer } from '../src/mail/mailer';
+import type { CheckoutMetrics } from '../src/metrics';
 import type { Providers } from '../src/providers';
 
 /** What the activities need from the outside world; the worker builds it once. */
@@ -11,4 +12,6 @@ export interface ActivityDeps {
   publicUrl: string;
   storefrontUrl: string;
   log: Logger;
+  /** Outcome counters; the worker passes its registry's, unit tests may leave them out. */
+  metrics?: CheckoutMetrics;
 }

@@ -26,7 +26,7 @@ export interface CheckoutSnapshot {
   paymentId: string | null;
 }
 
-export function createOrderActivities({ store }: ActivityDeps) {
+export function createOrderActivities({ store, metrics }: ActivityDeps) {
   return {
     async loadCheckout({ orderId }: { orderId: string }): Promise<CheckoutSnapshot> {
       const order = await store.orders.findOne({ _id: orderId });
@@ -57,7 +57,7 @@ export function createOrderActivities({ store }: ActivityDeps) {
     async recordOrder({ input, at }: { input: CheckoutInput; at: string }): Promise<void> {
       const created = new Date(at);
       const entry: HistoryEntry = { at, status: 'pending', reason: 'seats held' };
-      await store.orders.updateOne(
+      const written = await store.orders.updateOne(
         { _id: input.orderId },
         {
           $setOnInsert: {
@@ -79,19 +79,23 @@ export function createOrderActivities({ store }: ActivityDeps) {
         },
         { upsert: true },
       );
+      // Counted by the write that created it, so a retried activity counts nothing more.
+      if (written.upsertedCount === 1) metrics?.orders.inc({ status: 'pending', provider: input.payment.provider, method: input.payment.method });
     },
 
     /** Moves the order forward; a move the order has already made (or passed) is a no-op. */
     async moveOrder({ orderId, status, reason, at, tickets }: MoveOrder): Promise<{ moved: boolean }> {
       const entry: HistoryEntry = { at, status, reason };
-      const result = await store.orders.updateOne(
+      // A status never precedes itself: a match is a change, made (and counted) by this call only.
+      const moved = await store.orders.findOneAndUpdate(
         { _id: orderId, status: { $in: predecessorsOf(status) } },
         {
           $set: { status, statusCode: STATUS_CODE[status], updatedAt: new Date(at), ...(tickets ? { tickets } : {}) },
           $push: { history: entry },
         },
-      );
-      return { moved: result.modifiedCount === 1 };
+      ); // no projection: FerretDB's findAndModify does not take one
+      if (moved) metrics?.orders.inc({ status, provider: moved.payment.provider, method: moved.payment.method });
+      return { moved: moved !== null };
     },
 
     async recordPayment({ orderId, patch }: { orderId: string; patch: PaymentPatch }): Promise<void> {

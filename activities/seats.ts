@@ -15,7 +15,7 @@ export interface SeatsRequest {
  * it, so every change below is one atomic single-document update guarded by that key: running
  * any of them twice for the same order changes nothing.
  */
-export function createSeatActivities({ store }: ActivityDeps) {
+export function createSeatActivities({ store, metrics }: ActivityDeps) {
   const holdKey = (orderId: string) => `holds.${orderId}`;
   const saleKey = (orderId: string) => `sales.${orderId}`;
 
@@ -59,6 +59,7 @@ export function createSeatActivities({ store }: ActivityDeps) {
       for (const [index, item] of items.entries()) {
         if (!(await holdOne(orderId, eventId, item))) {
           for (const earlier of items.slice(0, index)) await releaseOne(orderId, eventId, earlier.ticketTypeId);
+          metrics?.rejected.inc({ reason: 'sold_out' });
           throw ApplicationFailure.nonRetryable(`not enough seats left for ${item.ticketTypeId}`, SOLD_OUT, {
             ticketTypeId: item.ticketTypeId,
           });

@@ -65,7 +65,7 @@ export function createApp({ config, db, checkouts, providers, metrics, log, moun
 
   app.use(healthRouter({ db, checkouts, metrics }));
   // Webhooks first: their signatures need the raw body, before any JSON parser touches it.
-  app.use('/webhooks', webhooksRouter({ store, inbox, providers }));
+  app.use('/webhooks', webhooksRouter({ store, inbox, providers, metrics, log }));
   for (const [path, router] of mounts) app.use(path, router);
   // Before the API's JSON parser: a history's payloads are larger than its 64 KiB.
   app.use('/codec', codecRouter({ codec, namespace: config.temporal.namespace, origins: config.payload.codecOrigins, adminToken: config.adminToken }));

@@ -69,6 +69,7 @@ const EnvSchema = z
   .object({
     NODE_ENV: z.string().optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     PUBLIC_URL: url.optional(),
     STOREFRONT_URL: url.optional(),
     SANDBOX_URL: httpUrl.optional(),
@@ -129,6 +130,8 @@ export interface Config {
   /** NODE_ENV=production: sandboxes are opt-in and API_TOKEN is required. */
   production: boolean;
   port: number;
+  /** `npm run worker`'s own /metrics listener; 0: none. */
+  workerMetricsPort: number;
   publicUrl: string;
   storefrontUrl: string;
   /** Where the API serving the built-in sandboxes is reached by the API itself and the workers. */
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     production: e.NODE_ENV === 'production',
     port: e.PORT,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     publicUrl,
     storefrontUrl: (e.STOREFRONT_URL ?? publicUrl).replace(/\/$/, ''),
     sandboxUrl,

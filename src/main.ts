@@ -24,7 +24,8 @@ runMain('checkout-sagas', async (config, log) => {
       process.kill(process.pid, 'SIGTERM');
     });
     const mounts: Array<[string, Router]> = stack.mailDir ? [['/sandbox/mail', mailOutboxRouter(stack.mailDir)]] : [];
-    const api = await startApi(withUiOrigins(config, stack.temporalUiUrl), stack, log, mounts);
+    // One process: the API's /metrics shows the worker's counters and the Temporal SDK's too.
+    const api = await startApi(withUiOrigins(config, stack.temporalUiUrl), stack, log, { mounts, metrics: worker.metrics });
     await offerDemoEvent(config, api.url, log);
     const ready = [
       '',

@@ -8,11 +8,14 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { collections, connectMongo, ensureIndexes } from './db/mongo';
 import { createMailer, type Mailer } from './mail/mailer';
-import { createMetrics } from './metrics';
+import { createMetrics, type Metrics } from './metrics';
 import { createProviders } from './providers';
 import { startSandboxes } from './sandbox';
 import { Checkouts, connectTemporal } from './temporal/client';
 import { openPayloadEncryption } from './temporal/payload-keys';
+import { sdkLogs } from './temporal/sdk-logs';
+import { sdkMetrics } from './temporal/sdk-metrics';
+import { prepareTemporalRuntime } from './temporal/telemetry';
 import { createCheckoutWorker, type CheckoutWorkerOptions } from './temporal/worker';
 
 export interface Endpoints {
@@ -33,16 +36,23 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+export interface ApiOptions {
+  /** Extra routers, such as the mail outbox under `npm start`. */
+  mounts?: Array<[string, Router]>;
+  /** Shared with a worker in the same process, so `/metrics` shows its counters too. */
+  metrics?: Metrics;
+}
+
 /** The HTTP API, plus the built-in KOMOJU sandbox when it serves KOMOJU (never beside a real KOMOJU_API_URL). */
-export async function startApi(config: Config, endpoints: Pick<Endpoints, 'temporalAddress' | 'mongoUri'>, log: Logger, extraMounts: Array<[string, Router]> = []): Promise<RunningApi> {
+export async function startApi(config: Config, endpoints: Pick<Endpoints, 'temporalAddress' | 'mongoUri'>, log: Logger, options: ApiOptions = {}): Promise<RunningApi> {
   const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
   const codec = openPayloadEncryption(config)?.codec;
   const temporal = await connectTemporal(endpoints.temporalAddress, config.temporal.namespace, codec);
   const checkouts = new Checkouts(temporal, config.temporal.taskQueue);
   const sandboxes = startSandboxes(config, db, log);
-  const mounts: Array<[string, Router]> = [...sandboxes.mounts, ...extraMounts];
-  const metrics = createMetrics();
-  const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config), metrics, log, mounts, codec });
+  const mounts: Array<[string, Router]> = [...sandboxes.mounts, ...(options.mounts ?? [])];
+  const metrics = options.metrics ?? createMetrics();
+  const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config, metrics), metrics, log, mounts, codec });
 
   // The relay also runs on a timer: for events recorded while Temporal was unreachable, claims
   // left by a process that died, and refused events offered again.
@@ -77,6 +87,8 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
 
 export interface RunningWorker {
   worker: Worker;
+  /** Its counters; serve them (`serveMetrics`) or share them with an API in the same process. */
+  metrics: Metrics;
   done: Promise<void>;
   close(): Promise<void>;
 }
@@ -86,29 +98,37 @@ export async function startWorker(
   config: Config,
   endpoints: Endpoints,
   log: Logger,
-  options: Pick<CheckoutWorkerOptions, 'workflowBundle'> & { mailer?: Mailer } = {},
+  options: Pick<CheckoutWorkerOptions, 'workflowBundle'> & { mailer?: Mailer; metrics?: Metrics } = {},
 ): Promise<RunningWorker> {
   const { client: mongo, db } = await openDatabase(config, endpoints.mongoUri);
+  const metrics = options.metrics ?? createMetrics();
+  const { taskQueue } = config.temporal;
+  // Before the connection: it creates the SDK's runtime (its metrics and logs) if none runs yet.
+  prepareTemporalRuntime();
+  sdkLogs.route(taskQueue, log.child({ component: 'temporal' }));
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
   const mailer = options.mailer ?? createMailer(endpoints.smtpUrl, config.smtp.from);
   const worker = await createCheckoutWorker({
     connection,
     namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue,
     workflowBundle: options.workflowBundle,
     codec: openPayloadEncryption(config)?.codec,
     deps: {
       store: collections(db),
       mailer,
-      providers: createProviders(config),
+      providers: createProviders(config, metrics),
       publicUrl: config.publicUrl,
       storefrontUrl: config.storefrontUrl,
       log: log.child({ component: 'activities' }),
+      metrics,
     },
   });
+  sdkMetrics.retain();
   const done = worker.run();
   return {
     worker,
+    metrics,
     done,
     async close() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -116,6 +136,8 @@ export async function startWorker(
       mailer.close();
       await connection.close();
       await mongo.close();
+      sdkMetrics.release();
+      sdkLogs.unroute(taskQueue);
     },
   };
 }

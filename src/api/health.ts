@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Db } from 'mongodb';
-import type { Metrics } from '../metrics';
+import { scrape, type Metrics } from '../metrics';
 import type { Checkouts } from '../temporal/client';
 
 export function healthRouter({ db, checkouts, metrics }: { db: Db; checkouts: Checkouts; metrics: Metrics }): Router {
@@ -22,7 +22,8 @@ export function healthRouter({ db, checkouts, metrics }: { db: Db; checkouts: Ch
   });
 
   router.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    const { contentType, text } = await scrape(metrics);
+    res.set('Content-Type', contentType).send(text);
   });
   return router;
 }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/mongo';
 import type { InboxDoc } from '../db/schema';
 import type { Checkouts } from '../temporal/client';
+import { checkoutWorkflowId } from '../temporal/messages';
 
 export type NewEvent = Omit<InboxDoc, 'receivedAt' | 'dueAt' | 'attempts'>;
 
@@ -99,6 +100,7 @@ export class EventInbox {
       await this.store.inbox.updateOne(mine, { $set: { state: 'ignored' }, $unset: { claimedBy: '' } });
       return true;
     }
+    const log = this.log.child(correlation(doc, doc.orderId));
     try {
       const delivered = await this.checkouts.notify(doc.orderId, doc.signal, { eventId: doc._id, source: doc.source, ...(doc.paymentId ? { paymentId: doc.paymentId } : {}) });
       // The checkout may already have marked it (mismatched, refused): then the claim is gone.
@@ -106,9 +108,10 @@ export class EventInbox {
         $set: delivered ? { state: 'signalled' } : { state: 'unroutable', note: 'checkout already closed' },
         $unset: { claimedBy: '' },
       });
+      log.info({ signal: doc.signal, delivered }, delivered ? 'event signalled to its checkout' : 'event arrived after its checkout closed');
       return true;
     } catch (err) {
-      this.log.warn({ err, id: doc._id }, 'event recorded but not yet signalled; the relay will retry');
+      log.warn({ err }, 'event recorded but not yet signalled; the relay will retry');
       const backoff = Math.min(60_000, 1000 * 2 ** Math.min(6, doc.attempts ?? 1));
       await this.store.inbox.updateOne(mine, {
         $set: { state: 'recorded', dueAt: new Date(Date.now() + backoff), note: `not yet signalled: ${(err as Error).message ?? String(err)}` },
@@ -117,4 +120,11 @@ export class EventInbox {
       return false;
     }
   }
+}
+
+/** What ties a relay log line to its order, its workflow and the provider's own event. */
+function correlation(doc: InboxDoc, orderId: string) {
+  // A webhook's record is `${provider}:${the provider's event id}`; other sources have no provider event.
+  const providerEventId = doc.source === 'webhook' ? doc._id.slice(doc.provider.length + 1) : undefined;
+  return { eventId: doc._id, orderId, workflowId: checkoutWorkflowId(orderId), ...(providerEventId ? { providerEventId } : {}) };
 }

@@ -5,10 +5,13 @@
  * slow or absent Temporal never delays or fails the provider's delivery.
  */
 import express, { Router } from 'express';
+import type { Logger } from 'pino';
 import type { Store } from '../db/mongo';
 import type { InboxDoc } from '../db/schema';
+import type { Metrics } from '../metrics';
 import type { Providers } from '../providers';
 import type { InboundEvent } from '../providers/types';
+import { checkoutWorkflowId } from '../temporal/messages';
 import { HttpError } from './errors';
 import type { EventInbox } from './inbox';
 
@@ -20,13 +23,25 @@ async function orderOf(store: Store, event: InboundEvent): Promise<string | null
   return order?._id ?? null;
 }
 
-export function webhooksRouter({ store, inbox, providers }: { store: Store; inbox: EventInbox; providers: Providers }): Router {
+export interface WebhookDeps {
+  store: Store;
+  inbox: EventInbox;
+  providers: Providers;
+  metrics: Pick<Metrics, 'webhookDuration'>;
+  log: Logger;
+}
+
+export function webhooksRouter({ store, inbox, providers, metrics, log }: WebhookDeps): Router {
   const router = Router();
   // Signatures cover the exact bytes, so these routes see the raw body, never parsed JSON.
   router.all(['/:provider', '/:provider/*path'], express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const name = req.params.provider as keyof Providers;
     const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
     if (!provider || !provider.inbound.webhookMethods.includes(req.method)) throw new HttpError(404, 'not_found', `no webhook route for ${req.method} ${req.path}`);
+
+    // Timed until answered; known providers only, so a stranger's paths add no label values.
+    const end = metrics.webhookDuration.startTimer({ provider: name });
+    res.on('finish', () => end({ outcome: res.locals.outcome ?? (res.statusCode < 500 ? 'refused' : 'error') }));
 
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const received = provider.inbound.receive({
@@ -36,7 +51,10 @@ export function webhooksRouter({ store, inbox, providers }: { store: Store; inbo
       header: (header) => req.get(header),
       rawBody,
     });
-    if (!received.ok) throw new HttpError(received.status, received.code, received.message);
+    if (!received.ok) {
+      log.warn({ provider: name, status: received.status, code: received.code }, 'webhook refused');
+      throw new HttpError(received.status, received.code, received.message);
+    }
 
     const { event } = received;
     const orderId = await orderOf(store, event);
@@ -53,7 +71,11 @@ export function webhooksRouter({ store, inbox, providers }: { store: Store; inbo
       state,
       ...(state === 'unroutable' ? { note: 'no such order in this service' } : {}),
     });
-    const answer = provider.inbound.answer(!fresh ? 'duplicate' : state === 'unroutable' ? 'unknown_order' : 'accepted');
+    const outcome = !fresh ? 'duplicate' : state === 'unroutable' ? 'unknown_order' : state === 'ignored' ? 'ignored' : 'accepted';
+    res.locals.outcome = outcome;
+    const about = orderId ?? event.orderId;
+    log.info({ provider: name, providerEventId: event.id, type: event.type, orderId: about, workflowId: about && checkoutWorkflowId(about), outcome }, 'webhook recorded');
+    const answer = provider.inbound.answer(outcome === 'duplicate' || outcome === 'unknown_order' ? outcome : 'accepted');
     res.status(answer.status);
     if (answer.body === undefined) res.end();
     else res.json(answer.body);

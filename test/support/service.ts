@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config';
+import { createMetrics } from '../../src/metrics';
 import { startApi, startWorker, type RunningApi, type RunningWorker } from '../../src/runtime';
 import { freePort } from '../../src/stack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../src/stack/smtp';
@@ -31,9 +32,10 @@ export const TEST_PAYLOAD_KEYS = `test-${process.pid}:${randomBytes(32).toString
 /**
  * The whole service on real parts: the shared Temporal dev server and MongoDB-wire server,
  * a real SMTP listener, the worker, and the API on a real port with the KOMOJU sandbox.
- * Each call gets its own database and task queue, so test files do not see each other.
+ * Each call gets its own database and task queue, so test files do not see each other. Logs go
+ * to `log` (silent by default); API and worker share one metrics registry, as under `npm start`.
  */
-export async function startService(env: Record<string, string> = {}, { temporalAddress }: { temporalAddress?: string } = {}): Promise<TestService> {
+export async function startService(env: Record<string, string> = {}, { temporalAddress, log = pino({ level: 'silent' }) }: { temporalAddress?: string; log?: Logger } = {}): Promise<TestService> {
   const servers = { ...testServers(), ...(temporalAddress ? { temporalAddress } : {}) };
   const port = await freePort();
   const unique = `${process.pid}-${++counter}-${Date.now().toString(36)}`;
@@ -48,10 +50,10 @@ export async function startService(env: Record<string, string> = {}, { temporalA
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     ...env,
   });
-  const log = pino({ level: 'silent' });
   const endpoints = { temporalAddress: servers.temporalAddress, mongoUri: servers.mongoUri, smtpUrl: smtp.url };
-  const worker = await startWorker(config, endpoints, log, { workflowBundle: await workflowBundle() });
-  const api = await startApi(config, endpoints, log);
+  const metrics = createMetrics();
+  const worker = await startWorker(config, endpoints, log, { workflowBundle: await workflowBundle(), metrics });
+  const api = await startApi(config, endpoints, log, { metrics });
   const service: TestService = {
     url: config.publicUrl,
     config,
