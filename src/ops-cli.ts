@@ -108,7 +108,8 @@ function baseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
 
 /** One line for a person: what happened, or the list. */
 function describe(answer: Record<string, unknown>): string {
-  if (typeof answer.outcome === 'string') return `${String(answer.action)} ${String(answer.orderId)}: ${answer.outcome} (status ${String(answer.status)})`;
+  const command = String(answer.action).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  if (typeof answer.outcome === 'string') return `${command} ${String(answer.orderId)}: ${answer.outcome} (status ${String(answer.status)})`;
   if (Array.isArray(answer.checkouts)) {
     return (answer.checkouts as Array<Record<string, unknown>>)
       .map((c) => `${String(c.orderId).padEnd(28)} ${String(c.status).padEnd(16)} ${String(c.amount).padStart(8)} ${String(c.currency)}  ${(c.payment as { provider: string; method: string }).provider} ${(c.payment as { method: string }).method}`)

@@ -149,8 +149,7 @@ export const customerPending = {
 };
 
 export const cancelAccepted = { orderId: 'order-1', workflowId: 'checkout-order-1', status: 'pending', cancelling: true };
-export const adminCancelAccepted = { orderId: 'order-2', cancelling: true };
-export const reconciled = { orderId: 'order-1', provider: { status: 'captured', paymentId: 'pay_5b7e21' }, signalled: 'captured' };
+export const operation = { id: 'b1f0c6e2-3a4d-4f7e-9c1a-2d5e8f0a7b3c', at: '2026-11-24T09:12:00.000Z', action: 'resendEmail', operator: 'aki.ops', reason: 'customer lost the mail', outcome: 'mail order_confirmation sent again' };
 
 export const paymentMethods = {
   provider: 'resurs',

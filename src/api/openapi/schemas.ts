@@ -6,12 +6,17 @@
 import { z } from 'zod';
 import { CreateCheckout } from '../../checkout/request';
 import type { NextAction } from '../../domain/checkout';
+import { OPERATOR_ACTIONS } from '../../domain/operations';
+import { ACTION_BODIES, type ActionPath } from '../admin';
 import { CodecRequest } from '../codec';
 import { CreateEvent } from '../events';
 import { OpenSession, Rejection } from '../resurs-checkout';
 import { ERROR_CODES, EVENT_SOURCES, INBOX_STATES, ORDER_STATUSES, PAYMENT_STATUSES, SIGNALS } from './vocabulary';
 
 export type Schema = Record<string, unknown>;
+
+/** `mark-paid` → `MarkPaidRequest`. */
+export const actionSchemaName = (path: ActionPath) => `${path.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Request`;
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 
@@ -33,6 +38,23 @@ const NEXT_ACTIONS: Record<NextAction['type'], Schema> = {
 };
 
 const orderStatus = { type: 'string', enum: ORDER_STATUSES, description: 'only moves forward; see docs/api.md "Orders"' };
+
+const checkout = object(
+  {
+    orderId: text,
+    status: orderStatus,
+    statusCode: { type: 'integer', enum: [0, 1, 2, 4, 5], description: 'the original ticketing system\'s code: 0 pending, 5 awaiting payment or refund required, 1 completed, 4 cancelled or expired, 2 refunded' },
+    amount: { type: 'integer' },
+    currency: text,
+    items: { type: 'array', items: ref('PricedItem') },
+    customer: object({ email: { type: 'string', format: 'email' }, name: text }, ['email', 'name']),
+    payment: ref('Payment'),
+    tickets: { type: 'array', items: ref('Ticket') },
+    history: { type: 'array', items: ref('HistoryEntry') },
+  },
+  ['orderId', 'status', 'statusCode', 'amount', 'currency', 'items', 'customer', 'payment', 'history'],
+  { description: "The order as the shop's server and operators see it." },
+);
 
 export const schemas: Record<string, Schema> = {
   CreateEvent: fromZod(CreateEvent, 'An event and its ticket types; prices in whole yen.'),
@@ -141,22 +163,7 @@ export const schemas: Record<string, Schema> = {
     required: ['provider', 'method', 'reference', 'status'],
     additionalProperties: { type: 'object', additionalProperties: text, description: 'details of another pending kind' },
   },
-  Checkout: object(
-    {
-      orderId: text,
-      status: orderStatus,
-      statusCode: { type: 'integer', enum: [0, 1, 2, 4, 5], description: 'the original ticketing system\'s code: 0 pending, 5 awaiting payment or refund required, 1 completed, 4 cancelled or expired, 2 refunded' },
-      amount: { type: 'integer' },
-      currency: text,
-      items: { type: 'array', items: ref('PricedItem') },
-      customer: object({ email: { type: 'string', format: 'email' }, name: text }, ['email', 'name']),
-      payment: ref('Payment'),
-      tickets: { type: 'array', items: ref('Ticket') },
-      history: { type: 'array', items: ref('HistoryEntry') },
-    },
-    ['orderId', 'status', 'statusCode', 'amount', 'currency', 'items', 'customer', 'payment', 'history'],
-    { description: "The order as the shop's server and operators see it." },
-  ),
+  Checkout: checkout,
   CustomerCheckout: object(
     {
       orderId: text,
@@ -198,15 +205,29 @@ export const schemas: Record<string, Schema> = {
   WebhookReceived: object({ received: { const: true }, duplicate: { type: 'boolean', description: 'true when this event id was recorded before' } }, ['received', 'duplicate']),
 
   CheckoutList: object({ checkouts: { type: 'array', items: ref('Checkout') } }, ['checkouts']),
-  AdminCancelAccepted: object({ orderId: text, cancelling: { const: true } }, ['orderId', 'cancelling']),
-  Reconciled: object(
+  ...Object.fromEntries(Object.entries(ACTION_BODIES).map(([path, body]) => [actionSchemaName(path as ActionPath), fromZod(body, `What \`POST /admin/checkouts/{orderId}/${path}\` takes: who asks (\`operator\`) and why (\`reason\`), kept with the action.`)])),
+  ActionResult: object(
     {
       orderId: text,
-      provider: object({ status: { type: 'string', enum: PAYMENT_STATUSES }, paymentId: { type: ['string', 'null'] } }, ['status', 'paymentId']),
-      signalled: { enum: [...SIGNALS, null], description: 'the signal recorded for the checkout, or null when nothing new was seen' },
+      action: { type: 'string', enum: OPERATOR_ACTIONS, description: "the checkout workflow's update that carried it out" },
+      status: orderStatus,
+      outcome: { ...text, description: 'what happened, in words' },
     },
-    ['orderId', 'provider', 'signalled'],
+    ['orderId', 'action', 'status', 'outcome'],
   ),
+  AdminCheckout: {
+    ...checkout,
+    description: "The order as operators see it, with their accepted actions.",
+    properties: {
+      ...(checkout.properties as Record<string, Schema>),
+      operations: {
+        type: 'array',
+        description: "operators' accepted actions, oldest first",
+        items: object({ id: { ...text, description: "the workflow update's id" }, at: dateTime, action: { type: 'string', enum: OPERATOR_ACTIONS }, operator: text, reason: text, outcome: text }, ['id', 'at', 'action', 'operator', 'reason', 'outcome']),
+      },
+    },
+    required: [...(checkout.required as string[]), 'operations'],
+  },
   InboxEvent: object(
     {
       _id: { ...text, description: '`{provider}:{eventId}`, or `return:…`, `reconcile:…`, `cancel:…` for events the service recorded itself' },
