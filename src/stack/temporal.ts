@@ -14,6 +14,7 @@ import {
   PaymentProvider,
   SEARCH_ATTRIBUTES,
 } from '../../workflows/search-attributes';
+import { listCustomSearchAttributes, SEARCH_ATTRIBUTE_NAMES } from '../temporal/search-attributes';
 import { spawnManaged, waitUntilReady } from './child';
 import { freePort } from './ports';
 import { ensureTemporalCli, type ToolLog } from './tools';
@@ -41,29 +42,6 @@ export interface TemporalDevServer {
   uiUrl?: string;
   namespace: string;
   stop(): Promise<void>;
-}
-
-export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SEARCH_ATTRIBUTES) as (keyof typeof SEARCH_ATTRIBUTES)[];
-
-// temporal.api.enums.v1.IndexedValueType numbers, spelled as the CLI's --search-attribute wants them.
-const INDEXED_VALUE_TYPES: Record<number, string> = {
-  1: 'Text',
-  2: 'Keyword',
-  3: 'Int',
-  4: 'Double',
-  5: 'Bool',
-  6: 'Datetime',
-  7: 'KeywordList',
-};
-
-/** The custom search attributes the namespace has, name → type ('Keyword', 'Datetime', ...). */
-export async function listCustomSearchAttributes(connection: Connection, namespace: string): Promise<Record<string, string>> {
-  const res = await connection.operatorService.listSearchAttributes({ namespace });
-  const out: Record<string, string> = {};
-  for (const [name, type] of Object.entries(res.customAttributes ?? {})) {
-    out[name] = INDEXED_VALUE_TYPES[Number(type)] ?? `unknown(${type})`;
-  }
-  return out;
 }
 
 /** Ready = a client connects, the namespace exists and every checkout search attribute is registered. */
