@@ -32,7 +32,7 @@ runMain('checkout-sagas', async (config, log) => {
       'checkout-sagas is running:',
       // With API_TOKEN only the shop's server may create checkouts: the shop runs its own storefront.
       `${label('Storefront')}${config.apiToken ? `${config.publicUrl}/orders/{orderId} (order pages only: API_TOKEN is set)` : `${config.publicUrl}/`}`,
-      `${label('API')}${config.publicUrl}  (listening on ${api.url})`,
+      `${label('API')}${config.publicUrl}${api.url === config.publicUrl ? '' : `  (listening on ${api.url})`}`,
       `${label('Temporal UI')}${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
       `${label('Temporal payloads')}${payloadLine(encryption)}`,
       providerLine('KOMOJU', config.komoju, `${config.publicUrl}${KOMOJU_SANDBOX_PATH}`, 'KOMOJU_API_URL'),

@@ -127,7 +127,7 @@ export async function runOps(argv: string[], env: NodeJS.ProcessEnv, out: (line:
     }
     request = requestFor(argv, env);
   } catch (err) {
-    out(`ops: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    out(`ops: ${err instanceof Error ? err.message : String(err)} (npm run ops -- --help)`);
     return 2;
   }
   if (!env.ADMIN_TOKEN) {
