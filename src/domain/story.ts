@@ -45,17 +45,14 @@ export function checkoutSummary(input: CheckoutInput): string {
   return `${input.eventId} · ${money(input.amount, input.currency)} · ${tickets} ticket${tickets === 1 ? '' : 's'} · ${method(input)}`;
 }
 
-/** The run's static details: the order as bought (Markdown). */
+/** The run's static details: the order as bought (Markdown; a list, which the UI renders well). */
 export function checkoutDetails(input: CheckoutInput): string {
-  const rows = input.items.map((item) => `| ${item.name} | ${item.quantity} | ${money(item.unitPrice, input.currency)} |`);
   return [
     `**Order** \`${input.orderId}\` · **Event** ${input.eventTitle || input.eventId} (\`${input.eventId}\`)`,
     '',
-    '| Ticket | Qty | Price |',
-    '|---|---:|---:|',
-    ...rows,
-    '',
-    `**Total** ${money(input.amount, input.currency)} · **Payment** ${method(input)} · **Checkout timeout** ${Math.round(input.checkoutTimeoutMs / 60_000)} min`,
+    ...input.items.map((item) => `- ${item.quantity} × ${item.name} at ${money(item.unitPrice, input.currency)}`),
+    `- **Total** ${money(input.amount, input.currency)}, paid by ${method(input)}`,
+    `- **Checkout timeout** ${Math.round(input.checkoutTimeoutMs / 60_000)} min`,
   ].join('\n');
 }
 
@@ -67,6 +64,7 @@ export function currentDetails(view: CheckoutView, phase: Phase, waitingUntil?: 
   const { provider } = view.payment;
   const name = providerName(provider);
   const until = waitingUntil ? ` until ${when(waitingUntil, provider)}` : '';
+  const givesUp = waitingUntil ? `; the checkout gives up at ${when(waitingUntil, provider)}` : '';
   const pending = view.payment.pending;
   switch (phase) {
     case 'opening':
@@ -76,8 +74,11 @@ export function currentDetails(view: CheckoutView, phase: Phase, waitingUntil?: 
     case 'pending': {
       const konbini = view.payment.konbini as { store?: string } | undefined;
       const since = view.history.at(-1)?.at;
-      if (pending?.kind === 'konbini') return `Waiting for konbini payment${konbini?.store ? ` at ${storeName(konbini.store)}` : ''}${until}.`;
-      if (pending?.kind === 'review') return `Under fraud review at ${name} since ${since ? when(since, provider) : '?'}; gives up${until}.`;
+      if (pending?.kind === 'konbini') {
+        const due = pending.deadline ? `, due ${when(pending.deadline, provider)}` : '';
+        return `Waiting for konbini payment${konbini?.store ? ` at ${storeName(konbini.store)}` : ''}${due}${givesUp}.`;
+      }
+      if (pending?.kind === 'review') return `Under fraud review at ${name} since ${since ? when(since, provider) : '?'}${givesUp}.`;
       return `Waiting for the payment (${pending?.reason ?? 'pending'})${until}.`;
     }
     case 'capturing':

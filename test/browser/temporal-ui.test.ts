@@ -154,7 +154,8 @@ test('the Temporal UI: the list filtered by CheckoutStatus, and a konbini run in
   await summary.getByText('budokan · ¥13,500 · 3 tickets · KOMOJU konbini').waitFor();
   await details.getByText('ui-konbini-lawson').waitFor();
   await details.getByText('Live at Budokan').waitFor();
-  await current.getByText(/^Waiting for konbini payment at Lawson until \d{1,2} [A-Z][a-z]{2} \d\d:\d\d JST\.$/).waitFor();
+  await current.getByText(/^Waiting for konbini payment at Lawson, due \d{1,2} [A-Z][a-z]{2} 23:59 JST; the checkout gives up at \d{1,2} [A-Z][a-z]{2} \d\d:\d\d JST\.$/).waitFor();
+  await details.getByText('3 × Arena at ¥4,500').waitFor();
   for (const frame of [summary, details, current]) expect(await frame.locator('body').innerText()).not.toContain('@example.com');
   expect(decoded.length).toBeGreaterThan(0);
   await screenshot(page, 'temporal-ui-run');
