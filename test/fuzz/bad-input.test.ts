@@ -6,13 +6,13 @@
  * security headers; and afterwards the database and the Temporal runs are exactly as before.
  */
 import fc from 'fast-check';
-import { apiDataKey, encodeApiData, type ApiData } from '../../src/providers/resurs/api-data';
+import { apiDataKey, decodeApiData, encodeApiData, type ApiData } from '../../src/providers/resurs/api-data';
 import { signKomoju } from '../../src/providers/komoju/signature';
 import { callbackDigest } from '../../src/providers/resurs/digest';
 import { RESURS_TEST_PERSONS } from '../../src/sandbox/resurs';
 import { cardBody, resursBody } from '../support/shop';
 import { broken, contentType, oddQuery, oddSegment, oddString, protoKey, rawJunk, withProtoKey, type Json } from './arbitraries';
-import { ADMIN, badLogLines, problemWithHtml, FUZZ, http, openFuzzShop, problemWith, send, SHOP, snapshot, type Answer, type FuzzShop } from './fuzz-support';
+import { ADMIN, badLogLines, problemWithHtml, FUZZ, http, openFuzzShop, problemWith, quietSnapshot, send, SHOP, snapshot, type Answer, type FuzzShop } from './fuzz-support';
 
 let shop: FuzzShop;
 let before: Record<string, unknown>;
@@ -29,11 +29,15 @@ beforeAll(async () => {
   cardSecret = card.json.clientSecret;
   const resurs = await http('POST', `${url}/checkouts`, resursBody('fz-resurs', 'fz', 'seat', RESURS_TEST_PERSONS.SIGNING.governmentId), SHOP);
   expect(resurs.status).toBe(201);
+  const hosted = await http('POST', `${url}/checkouts`, resursBody('fz-hosted', 'fz', 'seat', RESURS_TEST_PERSONS.SIGNING.governmentId, 'hosted'), SHOP);
+  expect(hosted.status).toBe(201);
+  const rco = await http('POST', `${url}/checkouts/resurs/sessions`, { orderId: 'fz-rco', eventId: 'fz', items: [{ ticketTypeId: 'seat', quantity: 1 }], method: 'INVOICE' }, SHOP);
+  expect(rco.status).toBe(201);
   // Every kind of HTML page the service serves (read at the end, after the snapshot compared).
   // The shop page (`/`) is served only without an API_TOKEN: test/storefront covers it (it uses the same headers).
-  pages = [`/orders/fz-card?clientSecret=${cardSecret}`, `/orders/fz-card/panel?clientSecret=${cardSecret}`, '/orders/nobody', '/docs', card.json.redirectUrl, resurs.json.redirectUrl, '/sandbox/komoju/', '/sandbox/resurs/', '/sandbox/resurs/payments/fz-resurs'];
+  pages = [`/orders/fz-card?clientSecret=${cardSecret}`, `/orders/fz-card/panel?clientSecret=${cardSecret}`, '/orders/nobody', '/docs', card.json.redirectUrl, resurs.json.redirectUrl, '/sandbox/komoju/', '/sandbox/resurs/', '/sandbox/resurs/payments/fz-resurs', hosted.json.redirectUrl, rco.json.iframeUrl];
   // Both checkouts wait for their customer now: nothing moves unless someone sends something.
-  before = await snapshot(shop);
+  before = await quietSnapshot(shop);
 });
 afterAll(() => shop?.stop());
 
@@ -139,11 +143,14 @@ test('return and landing routes: 1,000 odd orders, landings and tampered apiData
     return `${text.slice(0, i)}${text[i] === 'A' ? 'B' : 'A'}${text.slice(i + 1)}`;
   };
   const tampered = fc.oneof(
-    fc.constantFrom(real({ orderId: 'fz-card' }), real({}, 'another-key'), real({ urlType: 'back' }), real({ checkoutType: 'nope' as never })),
+    fc.constantFrom(real({ orderId: 'fz-card' }), real({}, 'another-key'), real({ urlType: 'back' }), real({ urlType: 'fail' }), real({ checkoutType: 'nope' as never })),
     fc.nat().map((at) => flip(real({}), at)),
   );
   const apiData = fc.oneof(oddString, tampered, fc.stringMatching(/^[A-Za-z0-9_-]{10,80}\.[A-Za-z0-9_-]{22}$/));
-  await fuzz(fc.tuple(order, landing, oddQuery, apiData), async ([orderId, where, query, data]) => {
+  await fuzz(fc.tuple(order, landing, oddQuery, apiData), async ([orderId, route, query, data]) => {
+    // A genuine container only ever lands on another route than its own (that is the tampering).
+    const genuine = decodeApiData(data, key);
+    const where = genuine?.orderId === orderId && route === `resurs/${genuine.urlType}` ? (genuine.urlType === 'back' ? 'resurs/success' : 'resurs/back') : route;
     const q = where.startsWith('resurs/') ? `?apiData=${encodeURIComponent(data)}${query.replace('?', '&')}` : query;
     const answer = await send('GET', `${url}/checkouts/${orderId}/${where}${q}`);
     // KOMOJU's return never refuses a customer: it leads to the order page, without the secret.
@@ -218,6 +225,6 @@ test('every HTML page carries the security headers: a strict policy, nosniff, a 
     const answer = await send('GET', page.startsWith('http') ? page : `${shop.service.url}${page}`);
     expect([page, answer.status, answer.headers.get('content-type')]).toEqual([page, page === '/orders/nobody' ? 404 : 200, expect.stringMatching(/^text\/html/)]);
     expect([page, problemWithHtml(answer)]).toEqual([page, null]);
-    expect([page, answer.headers.get('content-security-policy')]).toEqual([page, expect.stringMatching(/frame-ancestors ('none'|'self')/)]);
+    expect([page, answer.headers.get('content-security-policy')]).toEqual([page, expect.stringMatching(/frame-ancestors ('none'|'self'|https?:\/\/[^ ;]+)(;|$)/)]);
   }
 });
