@@ -58,8 +58,10 @@ async function paidWithHeldWebhook(orderId: string) {
   expect(opened.status).toBe(201);
   expect((await http('POST', `${service.url}/sandbox/komoju/webhooks/drop-next`, { count: 1 })).status).toBe(200);
   expect((await payByCard(opened.json.redirectUrl)).status).toBe(303); // no return visit: the webhook alone tells
-  const deliveries = (await http('GET', `${service.url}/sandbox/komoju/webhooks?type=payment.captured&limit=500`)).json.data as Array<{ id: string; status: string; event: { data: { external_order_num: string } } }>;
-  const held = deliveries.find((d) => d.event.data.external_order_num === orderId)!;
+  type Delivery = { id: string; status: string; event: { data: { external_order_num: string } } };
+  // The sandbox records its event after answering the payment: await it.
+  const deliveries = () => http('GET', `${service.url}/sandbox/komoju/webhooks?type=payment.captured&limit=500`).then((res) => res.json.data as Delivery[]);
+  const held = (await eventually(async () => (await deliveries()).find((d) => d.event.data.external_order_num === orderId), Boolean))!;
   expect(held.status).toBe('dropped');
   return { opened: opened.json, raw: JSON.stringify(held.event), eventId: held.id, sessionId: String(opened.json.redirectUrl).split('/').pop()! };
 }
@@ -88,7 +90,7 @@ test('the same KOMOJU event 5× at once, and 5× again after the checkout closed
   expect(await order('rel-dup')).toMatchObject({ status: 'completed' });
 });
 
-test('after the capture: expired, cancelled, the customer\'s late return, each once and again, change nothing', async () => {
+test('after the capture: expired, cancelled, captured again, the customer\'s late return, each once and again, change nothing', async () => {
   const { raw, sessionId, opened } = await paidWithHeldWebhook('rel-late');
   expect((await deliverKomoju(raw)).status).toBe(200);
   await temporal.workflow.getHandle('checkout-rel-late').result();
@@ -96,12 +98,14 @@ test('after the capture: expired, cancelled, the customer\'s late return, each o
   const sold = (await seats()).sold;
   const captured = JSON.parse(raw) as { data: Record<string, unknown> };
 
-  for (const type of ['payment.expired', 'payment.cancelled']) {
+  // A second capture event (KOMOJU re-sending under a new event id) has nothing to settle either.
+  const notes: Record<string, string> = { 'payment.expired': 'checkout already closed', 'payment.cancelled': 'checkout already closed', 'payment.captured': 'order already paid' };
+  for (const type of Object.keys(notes)) {
     const late = JSON.stringify({ id: `evt_${type}_rel-late`, type, resource: 'event', created_at: new Date().toISOString(), reason: null, data: { ...captured.data, status: type.split('.')[1] } });
     for (let i = 0; i < 3; i++) expect((await deliverKomoju(late)).status).toBe(200);
     // The relay reaches the closed checkout and leaves the event for operators: nothing to act on.
     const doc = await eventually(() => inbox().findOne({ _id: `komoju:evt_${type}_rel-late` }), (d) => d?.state === 'unroutable');
-    expect(doc?.note).toBe('checkout already closed');
+    expect(doc?.note).toBe(notes[type]);
   }
   // The webhook came first; the customer's browser arrives afterwards, twice (a reload).
   for (let i = 0; i < 2; i++) {
@@ -122,6 +126,9 @@ test('Resurs BOOKED as POST and GET, 20 times each, and an ANNULMENT after the F
   await answerResursSigning(opened.json.redirectUrl, 'sign'); // never back at the shop: callbacks tell
   await temporal.workflow.getHandle('checkout-rel-rs').result();
   expect(await order('rel-rs')).toMatchObject({ status: 'completed' });
+  // Resurs' own callbacks, before or after the run ended, are relayed or left: never a new run.
+  const settled = () => inbox().countDocuments({ orderId: 'rel-rs', state: { $in: ['recorded', 'delivering'] } });
+  await eventually(settled, (n) => n === 0);
   const booked = await eventually(() => inbox().find({ _id: { $regex: /^resurs:BOOKED:rel-rs/ } }).toArray(), (docs) => docs.length === 1);
   const result = booked[0].type.split(':')[1] ?? '';
   const sold = (await seats()).sold;
@@ -143,6 +150,7 @@ test('Resurs BOOKED as POST and GET, 20 times each, and an ANNULMENT after the F
   expect(annulment?.note).toBe('checkout already closed');
   expect(await inbox().countDocuments({ _id: { $regex: /^resurs:ANNULMENT:rel-rs/ } })).toBe(1);
 
+  await eventually(settled, (n) => n === 0);
   expect(await order('rel-rs')).toMatchObject({ status: 'completed' });
   expect(await runsOf('rel-rs')).toHaveLength(1);
   expect(await mailsTo('rel-rs')).toHaveLength(mails);
