@@ -27,6 +27,9 @@ export interface CheckoutRoutesDeps {
   log: Logger;
 }
 
+/** Statuses after the money arrived: a customer's return changes nothing about them. */
+const PAID = new Set<OrderDoc['status']>(['completed', 'refunded', 'refund_required']);
+
 /** How long `POST /checkouts` waits for the checkout at most, whatever Temporal does. */
 const OPEN_DEADLINE_MS = 30_000;
 
@@ -130,7 +133,9 @@ export function checkoutsRouter({ store, checkouts, inbox, providers, config, li
     if (!landed.ok) throw new HttpError(landed.status, landed.code, landed.message);
     try {
       if (landed.says) await tellCheckout(inbox, order, landed.says, landing);
-      else if (order.payment.reference) await verifyWithProvider(provider, inbox, order, 'return');
+      // A paid order has nothing left to learn from the provider: asking would only start a
+      // settlement run with nothing to settle (the webhook came first; the browser reloads).
+      else if (order.payment.reference && !PAID.has(order.status)) await verifyWithProvider(provider, inbox, order, 'return');
     } catch (err) {
       // The webhook or the checkout's own timeout will settle it; the customer still goes on.
       log.warn({ err, orderId: order._id }, 'could not verify the return with the provider');

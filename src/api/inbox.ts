@@ -101,6 +101,13 @@ export class EventInbox {
       return true;
     }
     const log = this.log.child(correlation(doc, doc.orderId));
+    // A capture for an order already paid (a late or repeated FINALIZATION, a second capture event)
+    // has nothing to settle: signalled to a closed checkout it would start a settlement run for nothing.
+    if (doc.signal === 'captured' && (await this.store.orders.countDocuments({ _id: doc.orderId, status: { $in: ['completed', 'refunded', 'refund_required'] } })) === 1) {
+      await this.store.inbox.updateOne(mine, { $set: { state: 'unroutable', note: 'order already paid' }, $unset: { claimedBy: '' } });
+      log.info({ signal: doc.signal }, 'capture arrived after its order was paid');
+      return true;
+    }
     try {
       const delivered = await this.checkouts.notify(doc.orderId, doc.signal, { eventId: doc._id, source: doc.source, ...(doc.paymentId ? { paymentId: doc.paymentId } : {}) });
       // The checkout may already have marked it (mismatched, refused): then the claim is gone.
