@@ -94,6 +94,7 @@ test('200 buyers for 50 seats, with cancels, timeouts and konbini expiries mixed
 
   // Holds never exceed capacity: what was accepted fits, counting any seat a timeout had already given back.
   const lastAnswer = Math.max(...accepted1.map((a) => a.at));
+  const heldSeats: Record<string, { held: number; releasedMeanwhile: number }> = {};
   for (const type of Object.keys(TYPES) as TypeId[]) {
     const held = accepted1.filter((a) => a.buyer.type === type).reduce((sum, a) => sum + a.buyer.quantity, 0);
     const releasedMeanwhile = (
@@ -101,6 +102,7 @@ test('200 buyers for 50 seats, with cancels, timeouts and konbini expiries mixed
     )
       .filter(({ order }) => FINAL.has(order.status) && Date.parse(order.history.at(-1).at) < lastAnswer)
       .reduce((sum, { a }) => sum + a.buyer.quantity, 0);
+    heldSeats[type] = { held, releasedMeanwhile };
     expect(held).toBeLessThanOrEqual(TYPES[type].capacity + releasedMeanwhile);
     expect(held).toBeGreaterThan(TYPES[type].capacity - 2); // the storm did fill it (a 2-seat ask may not fit the last seat)
   }
@@ -149,7 +151,7 @@ test('200 buyers for 50 seats, with cancels, timeouts and konbini expiries mixed
   const planned = (plan: string) => accepted1.filter((a) => plans.get(a.orderId) === plan);
   const expectations: Record<string, string> = { card_paid: 'completed', slip_paid: 'completed', customer_cancel: 'cancelled', left_to_time_out: 'cancelled', slip_expires: 'expired' };
   const figures = {
-    wave1: { asked: 200, accepted: accepted1.length, refusedSoldOut: refused1.length, answeredInMs: stormMs, retriedAfter503: wave1.filter((a) => a.retries > 0).length },
+    wave1: { asked: 200, accepted: accepted1.length, refusedSoldOut: refused1.length, answeredInMs: stormMs, retriedAfter503: wave1.filter((a) => a.retries > 0).length, heldSeats },
     wave2: { asked: 80, accepted: accepted2.length, refusedSoldOut: wave2.length - accepted2.length },
     plans: Object.fromEntries(Object.keys(expectations).map((p) => [p, planned(p).length])),
     final: {
