@@ -15,7 +15,7 @@ import type { EmailDoc } from '../../src/db/schema';
 import { startSmtpCapture } from '../../src/stack/smtp';
 import { testServers } from '../support/servers';
 import { eventually, http, startService, type TestService } from '../support/service';
-import { atStore, customerCancel, inParallel, openCheckout, orderOf, payCard, takeSlip, type Opened } from './buyers';
+import { atStore, customerCancel, inParallel, openCheckout, orderOf, payCard, takeSlip, type Opened } from '../support/buyers';
 
 const OUTAGE_MS = 90_000;
 const MIN_ATTEMPTS = 5;
@@ -62,9 +62,10 @@ async function buy(plan: Plan, orderId: string): Promise<Opened> {
   if (plan === 'card_paid') await payCard(opened);
   if (plan === 'customer_cancel') expect(await customerCancel(service, opened)).toBe(202);
   if (method === 'konbini') {
-    const paymentId = await takeSlip(service, opened, plan === 'slip_expired' ? 3 : undefined);
+    // 30 s: long enough for the shop to hear of the slip under load (one that lapses unheard of is a cancel).
+    const paymentId = await takeSlip(service, opened, plan === 'slip_expired' ? 30 : undefined);
     // The slip is reported first (its instructions mail is due), then the store acts.
-    await eventually(() => orderOf(service, orderId), (o) => o?.status !== 'pending', 60_000);
+    await eventually(() => orderOf(service, orderId), (o) => o?.status === 'awaiting_payment', 60_000);
     if (plan === 'slip_paid') await atStore(service, paymentId, 'pay-at-store');
     if (plan === 'slip_cancelled') await atStore(service, paymentId, 'cancel');
   }

@@ -1,6 +1,6 @@
 /** What many customers do at once in the fault scenarios: open checkouts, pay, take and settle konbini slips. */
-import { http, type TestService } from '../support/service';
-import { cardBody, payByCard } from '../support/shop';
+import { http, type TestService } from './service';
+import { cardBody, payByCard } from './shop';
 
 export interface Opened {
   orderId: string;
