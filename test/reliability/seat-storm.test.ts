@@ -1,9 +1,10 @@
 /**
  * Fault 9: a seat storm on the real service. 200 buyers at once for 50 seats over two ticket
- * types (30 + 20), quantities 1–2, card and konbini; then, all at the same time: card payments,
- * customer cancels, checkouts left to time out (CHECKOUT_TIMEOUT 20 s), konbini slips paid at
- * the store or left to expire (30 s deadline, KONBINI_GRACE 1 s), and a second wave of 80 buyers
- * grabbing whatever those releases free. Never oversold; at the end every seat is accounted for.
+ * types (30 + 20), quantities 1–2, card and konbini; each buyer acts on its hold as soon as it
+ * has one: card payments, customer cancels, checkouts left to time out (CHECKOUT_TIMEOUT 20 s),
+ * konbini slips paid at the store or left to expire (30 s deadline, KONBINI_GRACE 1 s); then a
+ * second wave of 80 buyers grabs whatever those releases free. The seats are watched all along
+ * (never oversold), and at the end every seat is accounted for.
  */
 import { eventually, http, startService, type TestService } from '../support/service';
 import { atStore, customerCancel, inParallel, openCheckout, orderOf, payCard, takeSlip, type Opened } from '../support/buyers';
