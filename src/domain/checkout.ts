@@ -30,7 +30,8 @@ const PREDECESSORS: Record<OrderStatus, OrderStatus[]> = {
   completed: ['pending', 'awaiting_payment', 'cancelled', 'expired'],
   cancelled: ['pending', 'awaiting_payment'],
   expired: ['pending', 'awaiting_payment'],
-  refunded: ['pending', 'awaiting_payment', 'completed', 'refund_required'],
+  // cancelled / expired: paid after the checkout closed, seats gone, money sent back by the provider.
+  refunded: ['pending', 'awaiting_payment', 'completed', 'cancelled', 'expired', 'refund_required'],
   refund_required: ['pending', 'awaiting_payment', 'cancelled', 'expired'],
 };
 
