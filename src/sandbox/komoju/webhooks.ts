@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { signKomoju } from '../../providers/komoju/signature';
 import type { KomojuEvent, KomojuEventType, KomojuPayment } from '../../providers/komoju/types';
-import { attemptDelivery, Pauses, retryDelay, type AttemptResult } from '../delivery';
+import { attemptDelivery, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
 import { COLLECTIONS, newId } from './store';
 
 export interface SandboxLog {
@@ -146,18 +146,23 @@ export class WebhookSender {
       const { status, error } = await this.attempt(doc, signature);
       const ok = status !== null && status >= 200 && status < 300;
       const last = attempt === maxAttempts;
-      await this.deliveries.updateOne(
-        { _id: doc._id },
-        {
-          $inc: { attempts: 1 },
-          $set: {
-            last_status: status,
-            last_error: error,
-            last_attempt_at: this.now(),
-            status: ok ? 'delivered' : last ? 'failed' : 'pending',
-            ...(ok ? { delivered_at: this.now() } : {}),
-          },
-        },
+      await recordDelivery(
+        () =>
+          this.deliveries.updateOne(
+            { _id: doc._id },
+            {
+              $inc: { attempts: 1 },
+              $set: {
+                last_status: status,
+                last_error: error,
+                last_attempt_at: this.now(),
+                status: ok ? 'delivered' : last ? 'failed' : 'pending',
+                ...(ok ? { delivered_at: this.now() } : {}),
+              },
+            },
+          ),
+        this.pauses,
+        () => this.closed,
       );
       if (ok) {
         this.log.info({ eventId: doc._id, type: doc.type, attempt }, 'komoju sandbox: webhook delivered');

@@ -24,6 +24,8 @@ export interface RunningProcess {
   kill(): Promise<void>;
   /** SIGTERM and wait (the clean stop). */
   stop(): Promise<void>;
+  /** Resolves once the process's output has a line matching `re` (false if it exited first). */
+  printed(re: RegExp, timeoutMs?: number): Promise<boolean>;
 }
 
 /** A temp dir for one scenario's logs and data; `describe()` lists the log files for a failure message. */
@@ -62,7 +64,15 @@ export function startNode(name: string, file: string, env: Record<string, string
     if (!done) child.kill(sig);
     await exited;
   };
-  return { name, pid: child.pid!, logFile, child, exited, alive: () => !done, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  const printed = async (re: RegExp, timeoutMs = 120_000) => {
+    const seen = await eventually(
+      async () => re.test(fs.readFileSync(logFile, 'utf8')) || (done ? 'exited' : false),
+      (state) => state !== false,
+      timeoutMs,
+    );
+    return seen === true;
+  };
+  return { name, pid: child.pid!, logFile, child, exited, alive: () => !done, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM'), printed };
 }
 
 export const built = (entry: string) => path.join(projectRoot(), 'dist', 'src', `${entry}.js`);
@@ -146,6 +156,17 @@ export async function startSplitService(scenario: ReturnType<typeof scenarioDir>
   };
   const api = startNode('api', built('api'), env, scenario.logFile('api'));
   let worker = startNode('worker', built('worker'), env, scenario.logFile('worker'));
+  let supervising = false;
+  let restarts = 0;
+  // As a process supervisor does (compose's restart policy): a worker that exits on its own is started again.
+  const supervise = (running: RunningProcess) =>
+    void running.exited.then(() => {
+      if (!supervising || running !== worker) return;
+      restarts++;
+      setTimeout(() => {
+        if (supervising && running === worker) supervise((worker = startNode('worker', built('worker'), env, scenario.logFile('worker'))));
+      }, 1_000);
+    });
   const ready = async () => {
     await eventually(
       () => fetch(`${url}/readyz`).then((r) => r.status, () => 0),
@@ -164,12 +185,19 @@ export async function startSplitService(scenario: ReturnType<typeof scenarioDir>
     get worker() {
       return worker;
     },
+    /** Restart the worker whenever it exits on its own; `restarts()` counts how often. */
+    supervise() {
+      supervising = true;
+      supervise(worker);
+    },
+    restarts: () => restarts,
     restartWorker() {
       worker = startNode('worker', built('worker'), env, scenario.logFile('worker'));
       return worker;
     },
     ready,
     async stop() {
+      supervising = false;
       await Promise.all([api.stop(), worker.stop()]);
       await smtp.stop();
     },
