@@ -58,7 +58,7 @@ const form = (fields: Record<string, string>): RequestInit => ({
  * One request, repeated while the answer is a 5xx or no answer (the service is briefly down in
  * some scenarios; a customer or provider tries again). Records every 5xx status seen.
  */
-export async function persist<T>(what: string, request: () => Promise<T>, status: (r: T) => number, seen: number[] = []): Promise<T> {
+export async function persist<T>(what: string, request: () => Promise<T>, status: (r: T) => number, seen: Answer[] = []): Promise<T> {
   const until = Date.now() + 180_000;
   for (;;) {
     let last: string;
@@ -66,7 +66,7 @@ export async function persist<T>(what: string, request: () => Promise<T>, status
       const res = await request();
       const code = status(res);
       if (code < 500) return res;
-      seen.push(code);
+      seen.push({ status: code, what });
       last = `status ${code}`;
     } catch (err) {
       last = (err as Error).message;
@@ -76,9 +76,32 @@ export async function persist<T>(what: string, request: () => Promise<T>, status
   }
 }
 
+export interface Answer {
+  status: number;
+  /** The request, with the URL's path. */
+  what: string;
+}
+
 export class Load {
-  /** 5xx statuses the service answered during the run (a 503 in an outage is right; a 500 is not). */
-  readonly errors: number[] = [];
+  /** 5xx answers during the run (from the service: a 503 in an outage is right; a 500 is not). */
+  readonly errors: Answer[] = [];
+
+  /**
+   * The service's own 5xx answers other than 503. The sandboxes' pages and API stand for the
+   * providers (a provider's own failure may be a 500); here they share the shop's database,
+   * which a real provider does not, so an outage of it shows on their pages too.
+   */
+  /** E.g. { '503 service': 4, '500 sandbox': 3 }. */
+  errorTally(): Record<string, number> {
+    return this.errors.reduce<Record<string, number>>((n, e) => {
+      const key = `${e.status} ${e.what.includes('/sandbox/') ? 'sandbox' : 'service'}`;
+      return { ...n, [key]: (n[key] ?? 0) + 1 };
+    }, {});
+  }
+
+  serviceErrors(): Answer[] {
+    return this.errors.filter((e) => e.status !== 503 && !e.what.includes('/sandbox/'));
+  }
   readonly orders = new Map<string, Kind>();
 
   constructor(readonly url: string) {}
@@ -88,7 +111,7 @@ export class Load {
   }
 
   private fetch(what: string, url: string, init: RequestInit) {
-    return persist(what, () => fetch(url, init), (r) => r.status, this.errors);
+    return persist(`${what} ${new URL(url).pathname}`, () => fetch(url, init), (r) => r.status, this.errors);
   }
 
   async createEvent(): Promise<void> {
@@ -132,7 +155,7 @@ export class Load {
       }
     } else if (kind === 'resurs-signed') {
       const opened = await this.open(orderId, resursBody(orderId, EVENT.id, 'seat', SIGNING.governmentId));
-      const landing = await persist(`${orderId} sign`, () => answerResursSigning(opened.redirectUrl!, 'sign'), (l) => (l ? 200 : 503), this.errors);
+      const landing = await persist(`${orderId} sign ${new URL(opened.redirectUrl!).pathname}`, () => answerResursSigning(opened.redirectUrl!, 'sign'), (l) => (l ? 200 : 503), this.errors);
       await this.fetch(`${orderId} landing`, landing, { redirect: 'manual' });
     } else {
       await this.open(orderId, resursBody(orderId, EVENT.id, 'seat', FROZEN.governmentId));
