@@ -4,7 +4,7 @@
  * - a payment is pending: a konbini slip, a review (until the provider's deadline plus grace).
  * Events only prompt a question to the provider; its answer decides.
  */
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PendingPayment } from '../src/domain/checkout';
 import type { ProviderPayment } from '../src/providers/types';
 import { isCancelRequest, type PaymentInbox, type ReceivedEvent } from './inbox';
@@ -41,6 +41,14 @@ export function verdictOf(payment: ProviderPayment | undefined, phase: Phase, re
   }
 }
 
+/**
+ * A payment (not just the page) that expired is a slip whose deadline passed before this run saw
+ * it pending (e.g. no worker ran from the slip to its deadline): the order is `expired`, as for
+ * a slip seen pending, not `cancelled`. Patched: runs that decided before keep their history.
+ */
+const customerPhase = (payment: ProviderPayment | undefined): Phase =>
+  payment?.status === 'expired' && payment.paymentId && patched('lapsed-slip-is-expired') ? 'pending' : 'customer';
+
 const described = ({ kind, event }: ReceivedEvent) => (event.source === 'admin' && event.reason ? event.reason : `${kind} (${event.source})`);
 
 export class PaymentWait {
@@ -60,14 +68,15 @@ export class PaymentWait {
     for (;;) {
       if (!(await condition(() => this.events.waiting, Math.max(1, giveUpAt - Date.now()), { summary: 'checkout timeout' }))) {
         // Out of time: close the page first, so a last-second payment is seen.
-        return verdictOf(await this.desk.close(), 'customer', 'checkout timed out') ?? { kind: 'gone', status: 'cancelled', reason: 'checkout timed out' };
+        const closed = await this.desk.close();
+        return verdictOf(closed, customerPhase(closed), 'checkout timed out') ?? { kind: 'gone', status: 'cancelled', reason: 'checkout timed out' };
       }
       const received = this.events.next()!;
       const reason = described(received);
       if (isCancelRequest(received)) return this.cancel(await this.desk.close(received), reason);
       if (received.kind === 'refunded') continue;
       const payment = received.kind === 'signed' ? await this.desk.signed(received) : await this.desk.check(received);
-      const verdict = verdictOf(payment, 'customer', reason);
+      const verdict = verdictOf(payment, customerPhase(payment), reason);
       if (verdict?.kind !== 'gone') {
         if (verdict) return verdict;
         continue;

@@ -44,3 +44,21 @@ export class Pauses {
     for (const wake of this.wakers) wake();
   }
 }
+
+/**
+ * Writes a delivery's record, trying again while the database is unreachable. The sandboxes keep
+ * their records in the shop's own database, which a real provider does not: an outage of it must
+ * not end a delivery half-way (left `pending` until the next start), as KOMOJU's or Resurs' own
+ * retries would go on. Gives up (the delivery stays as last recorded) once closed or after `tries`.
+ */
+export async function recordDelivery(write: () => Promise<unknown>, pauses: Pauses, closed: () => boolean, tries = 120): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (err) {
+      if (closed() || attempt >= tries) throw err;
+      await pauses.pause(1_000);
+    }
+  }
+}

@@ -18,8 +18,39 @@ export interface ManagedChild {
 
 const KEEP_LINES = 40;
 
+/**
+ * Runs the server under a tiny shell that holds the read end of a pipe from this process: when
+ * this process dies, even by SIGKILL (no exit handler runs), the pipe closes and the shell kills
+ * the server. Neither FerretDB nor the Temporal CLI notices a dead parent by itself, and Node has
+ * no PR_SET_PDEATHSIG. SIGTERM/SIGINT to the shell are passed on; it exits with the server.
+ */
+const REAPER = [
+  'exec 3<&0',
+  '"$@" </dev/null & server=$!',
+  '(while read -r _ <&3; do :; done; kill -KILL $server 2>/dev/null) & watcher=$!',
+  "trap 'kill -TERM $server 2>/dev/null' TERM",
+  "trap 'kill -INT $server 2>/dev/null' INT",
+  'while :; do wait $server; code=$?; kill -0 $server 2>/dev/null || break; done',
+  'kill $watcher 2>/dev/null',
+  'exit $code',
+].join('\n');
+
 export function spawnManaged(name: string, file: string, args: string[], env?: NodeJS.ProcessEnv): ManagedChild {
-  const child = spawn(file, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group (detached): a stop() that has to SIGKILL takes the shell, the watcher
+  // and the server at once; a Ctrl-C reaches this process, which stops the servers in order.
+  const child = spawn('/bin/sh', ['-c', REAPER, name, file, ...args], {
+    env: env ?? process.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdin?.on('error', () => undefined); // never written to; only its closing matters
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
   const lines: string[] = [];
   const watchers = new Set<(line: string) => void>();
   let exitedFlag = false;
@@ -27,6 +58,7 @@ export function spawnManaged(name: string, file: string, args: string[], env?: N
   const exited = new Promise<number | string | null>((resolve) => {
     child.once('exit', (code, signal) => {
       exitedFlag = true;
+      child.stdin?.destroy();
       resolve(code ?? signal);
     });
     child.once('error', (err) => {
@@ -36,7 +68,7 @@ export function spawnManaged(name: string, file: string, args: string[], env?: N
     });
   });
   // Never leave a server behind when this process exits without calling stop() (e.g. a crash).
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => killGroup('SIGKILL');
   process.once('exit', killOnExit);
   void exited.then(() => process.removeListener('exit', killOnExit));
 
@@ -84,7 +116,7 @@ export function spawnManaged(name: string, file: string, args: string[], env?: N
     async stop(graceMs = 15_000) {
       if (exitedFlag) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const timer = setTimeout(() => killGroup('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },

@@ -133,3 +133,13 @@ describe('late capture after the checkout expired (signal-with-start on the same
     expect((await handle.query(statusQuery)).status).toBe('refund_required');
   });
 });
+
+test('a slip first seen already expired (no worker ran from the slip to its deadline) → expired, not cancelled; no instructions owed', async () => {
+  const opened = await h.open({}, 'konbini');
+  const payment = await slip(opened.orderId);
+  opened.script.payment = { ...payment, status: 'expired' };
+  await opened.handle.signal(authorizedSignal, { eventId: `evt_auth_${opened.orderId}`, source: 'webhook', paymentId: payment.paymentId! });
+  expect(await opened.handle.result()).toMatchObject({ status: 'expired' });
+  expect(h.moves(opened.orderId)).toEqual(['expired']);
+  expect(h.emails(opened.orderId)).toEqual(['payment_expired']);
+});

@@ -81,13 +81,14 @@ export function komojuSandbox(options: KomojuSandboxOptions): KomojuSandbox {
     publicUrl: options.publicUrl,
     merchantName: options.merchantName ?? DEFAULT_MERCHANT_NAME,
   };
-  const ready = Promise.allSettled([ctx.store.ensureIndexes(), ctx.idempotency.ensureIndexes(), ctx.webhooks.ensureIndexes()]).then(
-    (results) => {
+  const ready = Promise.allSettled([ctx.store.ensureIndexes(), ctx.idempotency.ensureIndexes(), ctx.webhooks.ensureIndexes()])
+    .then((results) => {
       for (const r of results) {
         if (r.status === 'rejected') log.warn({ err: r.reason }, 'komoju sandbox: could not create an index (continuing without it)');
       }
-    },
-  );
+      return ctx.webhooks.resume();
+    })
+    .catch((err: unknown) => log.warn({ err }, 'komoju sandbox: could not resume pending webhooks'));
 
   const router = Router();
   router.use((_req, res, next) => {

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { signKomoju } from '../../providers/komoju/signature';
 import type { KomojuEvent, KomojuEventType, KomojuPayment } from '../../providers/komoju/types';
-import { attemptDelivery, Pauses, retryDelay, type AttemptResult } from '../delivery';
+import { attemptDelivery, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
 import { COLLECTIONS, newId } from './store';
 
 export interface SandboxLog {
@@ -94,12 +94,25 @@ export class WebhookSender {
       last_attempt_at: null,
       delivered_at: null,
     };
-    const task = this.deliver(doc).catch((err: unknown) => {
-      this.log.error({ err, eventId: id }, 'komoju sandbox: webhook delivery broke');
+    this.start(doc, false);
+    return id;
+  }
+
+  /**
+   * Picks up deliveries a previous process left pending: KOMOJU keeps retrying while the shop
+   * restarts, so a sandbox killed mid-retry (it runs in the API's process) must too.
+   */
+  async resume(): Promise<void> {
+    const pending = await this.deliveries.find({ status: 'pending' }).toArray();
+    for (const doc of pending) this.start(doc, true);
+  }
+
+  private start(doc: WebhookDeliveryDoc, recorded: boolean): void {
+    const task = this.deliver(doc, recorded).catch((err: unknown) => {
+      this.log.error({ err, eventId: doc._id }, 'komoju sandbox: webhook delivery broke');
     });
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));
-    return id;
   }
 
   /** Loses the next `count` events, as a real network sometimes does: for rehearsing "the webhook never came". */
@@ -119,32 +132,37 @@ export class WebhookSender {
     await this.drain();
   }
 
-  private async deliver(doc: WebhookDeliveryDoc): Promise<void> {
+  private async deliver(doc: WebhookDeliveryDoc, recorded: boolean): Promise<void> {
     if (this.toDrop > 0) {
       this.toDrop--;
       await this.deliveries.insertOne({ ...doc, status: 'dropped' });
       this.log.info({ eventId: doc._id, type: doc.type }, 'komoju sandbox: webhook dropped on purpose');
       return;
     }
-    await this.deliveries.insertOne(doc);
+    if (!recorded) await this.deliveries.insertOne(doc);
     const maxAttempts = this.options.maxAttempts ?? 10;
     const signature = signKomoju(doc.body, this.options.secret);
-    for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt++) {
+    for (let attempt = doc.attempts + 1; attempt <= maxAttempts && !this.closed; attempt++) {
       const { status, error } = await this.attempt(doc, signature);
       const ok = status !== null && status >= 200 && status < 300;
       const last = attempt === maxAttempts;
-      await this.deliveries.updateOne(
-        { _id: doc._id },
-        {
-          $inc: { attempts: 1 },
-          $set: {
-            last_status: status,
-            last_error: error,
-            last_attempt_at: this.now(),
-            status: ok ? 'delivered' : last ? 'failed' : 'pending',
-            ...(ok ? { delivered_at: this.now() } : {}),
-          },
-        },
+      await recordDelivery(
+        () =>
+          this.deliveries.updateOne(
+            { _id: doc._id },
+            {
+              $inc: { attempts: 1 },
+              $set: {
+                last_status: status,
+                last_error: error,
+                last_attempt_at: this.now(),
+                status: ok ? 'delivered' : last ? 'failed' : 'pending',
+                ...(ok ? { delivered_at: this.now() } : {}),
+              },
+            },
+          ),
+        this.pauses,
+        () => this.closed,
       );
       if (ok) {
         this.log.info({ eventId: doc._id, type: doc.type, attempt }, 'komoju sandbox: webhook delivered');

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { CALLBACK_DIGEST_PARAMETERS, callbackDigest, type DigestAlgorithm } from '../../providers/resurs/digest';
 import type { ResursCallbackType } from '../../providers/resurs/types';
-import { attemptDelivery, Pauses, retryDelay, type AttemptResult } from '../delivery';
+import { attemptDelivery, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
 import { COLLECTIONS, newToken } from './store';
 
 /**
@@ -209,19 +209,24 @@ export class CallbackSender {
       const ok = status !== null && status < 300;
       const last = attempt === maxAttempts;
       const at = this.now();
-      await this.deliveries.updateOne(
-        { _id: doc._id },
-        {
-          $inc: { attempts: 1 },
-          $push: { attempt_log: { at, status, error } },
-          $set: {
-            last_status: status,
-            last_error: error,
-            last_attempt_at: at,
-            status: ok ? 'delivered' : last ? 'failed' : 'pending',
-            ...(ok ? { delivered_at: at } : {}),
-          },
-        },
+      await recordDelivery(
+        () =>
+          this.deliveries.updateOne(
+            { _id: doc._id },
+            {
+              $inc: { attempts: 1 },
+              $push: { attempt_log: { at, status, error } },
+              $set: {
+                last_status: status,
+                last_error: error,
+                last_attempt_at: at,
+                status: ok ? 'delivered' : last ? 'failed' : 'pending',
+                ...(ok ? { delivered_at: at } : {}),
+              },
+            },
+          ),
+        this.pauses,
+        () => this.closed,
       );
       if (ok) {
         this.log.info({ callbackId: doc._id, type: doc.type, method: doc.method, attempt }, 'resurs sandbox: callback delivered');
