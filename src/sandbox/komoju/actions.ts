@@ -37,7 +37,7 @@ async function move(
     throw new KomojuHttpError(422, refusal(current));
   }
   ctx.log.info({ paymentId: id, status: moved.status }, `komoju sandbox: payment ${moved.status}`);
-  ctx.webhooks.send(event, toWirePayment(moved));
+  await ctx.webhooks.send(event, toWirePayment(moved));
   return moved;
 }
 

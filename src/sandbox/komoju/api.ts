@@ -191,7 +191,7 @@ async function refund(ctx: SandboxContext, id: string, body: z.infer<typeof Refu
     const updated = await ctx.store.addRefund(id, payment.amount_refunded, entry, fully);
     if (!updated) continue; // another refund got in first: re-check against the new remainder
     const wire = toWirePayment(updated);
-    ctx.webhooks.send(fully ? 'payment.refunded' : 'payment.refund.created', wire);
+    await ctx.webhooks.send(fully ? 'payment.refunded' : 'payment.refund.created', wire);
     return wire;
   }
   throw new KomojuHttpError(409, 'The payment is being changed by another request; retry.');

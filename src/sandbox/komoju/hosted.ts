@@ -81,7 +81,7 @@ export function hostedRoutes(ctx: SandboxContext): Router {
       return notPayable(ctx, req, res, current);
     }
     ctx.log.info({ sessionId: session._id, paymentId: payment._id }, 'komoju sandbox: payment captured');
-    ctx.webhooks.send('payment.captured', toWirePayment(payment));
+    await ctx.webhooks.send('payment.captured', toWirePayment(payment));
     res.redirect(303, returnUrlFor(claimed));
   });
 
@@ -108,7 +108,7 @@ export function hostedRoutes(ctx: SandboxContext): Router {
     const claimed = await ctx.store.claimSession(session._id, payment, now);
     if (!claimed) return notPayable(ctx, req, res, (await ctx.store.findSession(session._id)) ?? session);
     ctx.log.info({ sessionId: session._id, paymentId: payment._id, store: store.id }, 'komoju sandbox: konbini slip issued');
-    ctx.webhooks.send('payment.authorized', toWirePayment(payment));
+    await ctx.webhooks.send('payment.authorized', toWirePayment(payment));
     res.redirect(303, returnUrlFor(claimed));
   });
 

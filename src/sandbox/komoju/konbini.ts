@@ -98,7 +98,7 @@ export async function settleDeadline(ctx: SandboxContext, payment: PaymentDoc): 
   const expired = await ctx.store.transitionPayment(payment._id, ['authorized'], { status: 'expired' }, { payment_deadline: { $lte: now } });
   if (!expired) return (await ctx.store.findPayment(payment._id)) ?? payment;
   ctx.log.info({ paymentId: payment._id }, 'komoju sandbox: konbini payment expired (deadline passed)');
-  ctx.webhooks.send('payment.expired', toWirePayment(expired));
+  await ctx.webhooks.send('payment.expired', toWirePayment(expired));
   return expired;
 }
 

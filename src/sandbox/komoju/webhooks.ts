@@ -70,7 +70,12 @@ export class WebhookSender {
   }
 
   /** Records the event and starts delivering it; returns the event id at once. */
-  send(type: KomojuEventType, payment: KomojuPayment | null): string {
+  /**
+   * Records the event, then delivers it in the background. Recorded before the caller answers,
+   * as KOMOJU records an event with the change it reports: a sandbox killed right after a
+   * payment still delivers its webhook after the restart (see `resume`).
+   */
+  async send(type: KomojuEventType, payment: KomojuPayment | null): Promise<string> {
     const id = `evt_${newId()}`;
     const event: KomojuEvent<KomojuPayment | Record<string, never>> = {
       id,
@@ -94,7 +99,14 @@ export class WebhookSender {
       last_attempt_at: null,
       delivered_at: null,
     };
-    this.start(doc, false);
+    if (this.toDrop > 0) {
+      this.toDrop--;
+      await this.deliveries.insertOne({ ...doc, status: 'dropped' });
+      this.log.info({ eventId: doc._id, type: doc.type }, 'komoju sandbox: webhook dropped on purpose');
+      return id;
+    }
+    await this.deliveries.insertOne(doc);
+    this.start(doc);
     return id;
   }
 
@@ -104,11 +116,11 @@ export class WebhookSender {
    */
   async resume(): Promise<void> {
     const pending = await this.deliveries.find({ status: 'pending' }).toArray();
-    for (const doc of pending) this.start(doc, true);
+    for (const doc of pending) this.start(doc);
   }
 
-  private start(doc: WebhookDeliveryDoc, recorded: boolean): void {
-    const task = this.deliver(doc, recorded).catch((err: unknown) => {
+  private start(doc: WebhookDeliveryDoc): void {
+    const task = this.deliver(doc).catch((err: unknown) => {
       this.log.error({ err, eventId: doc._id }, 'komoju sandbox: webhook delivery broke');
     });
     this.inFlight.add(task);
@@ -132,14 +144,7 @@ export class WebhookSender {
     await this.drain();
   }
 
-  private async deliver(doc: WebhookDeliveryDoc, recorded: boolean): Promise<void> {
-    if (this.toDrop > 0) {
-      this.toDrop--;
-      await this.deliveries.insertOne({ ...doc, status: 'dropped' });
-      this.log.info({ eventId: doc._id, type: doc.type }, 'komoju sandbox: webhook dropped on purpose');
-      return;
-    }
-    if (!recorded) await this.deliveries.insertOne(doc);
+  private async deliver(doc: WebhookDeliveryDoc): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 10;
     const signature = signKomoju(doc.body, this.options.secret);
     for (let attempt = doc.attempts + 1; attempt <= maxAttempts && !this.closed; attempt++) {
