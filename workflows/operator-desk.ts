@@ -94,15 +94,21 @@ export class OperatorDesk {
   }
 
   private async refund({ operator, reason, bankReference }: ActionOf<'refund'>, order: Order): Promise<string> {
-    const name = providerName(order.input.payment.provider);
-    if (!bankReference && (await order.giveMoneyBack(order.paidPayment, providerForOperator)) === 'refund_required') {
-      throw failed(`${name} refused the refund: refund by bank transfer and give its bankReference`);
-    }
+    const how = await this.giveMoneyBack(order, bankReference);
     await store.releaseSeats(order.seats);
-    const how = bankReference ? `refunded by bank transfer ${bankReference}` : `refunded through ${name}`;
     await order.moveTo('refunded', `${how} (${operator}: ${reason})`);
     order.notify('refund_notice');
     return `${how}; the seats are back on sale`;
+  }
+
+  /** Through the provider, or recorded as the bank transfer an operator made; says which. */
+  private async giveMoneyBack(order: Order, bankReference: string | undefined): Promise<string> {
+    if (bankReference) return `refunded by bank transfer ${bankReference}`;
+    const name = providerName(order.input.payment.provider);
+    if ((await order.giveMoneyBack(order.paidPayment, providerForOperator)) === 'refund_required') {
+      throw failed(`${name} refused the refund: refund by bank transfer and give its bankReference`);
+    }
+    return `refunded through ${name}`;
   }
 
   private async resendEmail({ kind }: ActionOf<'resendEmail'>, order: Order, id: string): Promise<string> {
@@ -153,11 +159,7 @@ export class OperatorDesk {
   }
 
   private async resolveRefund({ operator, reason, bankReference }: ActionOf<'resolveRefund'>, order: Order): Promise<string> {
-    const name = providerName(order.input.payment.provider);
-    if (!bankReference && (await order.giveMoneyBack(order.paidPayment, providerForOperator)) === 'refund_required') {
-      throw failed(`${name} still cannot refund: refund by bank transfer and give its bankReference`);
-    }
-    const how = bankReference ? `refunded by bank transfer ${bankReference}` : `refunded through ${name}`;
+    const how = await this.giveMoneyBack(order, bankReference);
     await order.moveTo('refunded', `${how} (${operator}: ${reason})`);
     return how;
   }

@@ -1,6 +1,6 @@
 /**
  * One line per activity call, shown in the Temporal UI's event history, so the history reads as
- * the story of the order ("hold 2 seats", "ask KOMOJU about the payment") rather than as bare
+ * the story of the order ("hold 2 seats", "ask the provider about the payment") rather than as bare
  * function names. No personal data: these lines are stored in plain text.
  */
 import type { CheckoutActivities } from '../activities';

@@ -12,7 +12,7 @@ import { connectMongo } from '../../src/db/mongo';
 import { apiDataKey } from '../../src/providers/resurs/api-data';
 import { connectTemporal } from '../../src/temporal/client';
 import { testServers } from '../support/servers';
-import { eventually, http, startService, TEST_PAYLOAD_KEYS, type TestService } from '../support/service';
+import { answerOf, eventually, http, startService, TEST_PAYLOAD_KEYS, type TestService } from '../support/service';
 
 export const API_TOKEN = 'fuzz-shop-key-5f1c0d9e2b7a4c33';
 export const ADMIN_TOKEN = 'fuzz-admin-key-8e2d41b7';
@@ -145,15 +145,7 @@ export function problemWithHtml({ headers }: Pick<Answer, 'headers'>): string | 
 
 /** Sends raw bytes (or a string) with the given headers; never follows a redirect. */
 export async function send(method: string, url: string, body?: string | Uint8Array, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(url, { method, redirect: 'manual', headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return answerOf(await fetch(url, { method, redirect: 'manual', headers, body: method === 'GET' || method === 'HEAD' ? undefined : body }));
 }
 
 /** Lines the service logged that carry a secret or a stack trace, or say it failed (level error and above). */

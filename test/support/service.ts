@@ -78,6 +78,11 @@ export async function http(method: string, url: string, body?: unknown, headers:
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
+  return answerOf(res);
+}
+
+/** A response read whole: its text, and its JSON when it is JSON. */
+export async function answerOf(res: Response) {
   const text = await res.text();
   let json: any;
   try {
