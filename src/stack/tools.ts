@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { overlayFingerprint, writePatchedFerretDb } from './ferretdb-patch';
 
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
@@ -142,6 +143,7 @@ function ferretSourceHash(moduleDir: string): string {
   const hash = createHash('sha256');
   const names = fs.readdirSync(moduleDir).filter((n) => n.endsWith('.go') || n === 'go.mod' || n === 'go.sum');
   for (const name of names.sort()) hash.update(`${name}\0`).update(fs.readFileSync(path.join(moduleDir, name)));
+  hash.update(overlayFingerprint());
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -169,10 +171,14 @@ export async function ensureFerretDb(log: ToolLog = defaultLog): Promise<string>
   const started = Date.now();
   // Pure-Go SQLite: no C compiler needed. -mod=mod lets go.sum be completed if a module is missing.
   const goflags = `${process.env.GOFLAGS ?? ''} -mod=mod -buildvcs=false`.trim();
-  const result = await run(go, ['build', '-trimpath', '-o', tmp, '.'], {
-    cwd: moduleDir,
-    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: goflags },
-  }).finally(stop);
+  const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: goflags };
+  const result = await writePatchedFerretDb(moduleDir, `${tmp}-src`, env)
+    .then((modFile) => run(go, ['build', '-trimpath', '-modfile', modFile, '-o', tmp, '.'], { cwd: moduleDir, env }))
+    .catch((err: Error): RunResult => ({ code: 1, stdout: '', stderr: err.message, missing: false }))
+    .finally(() => {
+      stop();
+      fs.rmSync(`${tmp}-src`, { recursive: true, force: true });
+    });
   if (result.code !== 0 || !isExecutable(tmp)) {
     fs.rmSync(tmp, { force: true });
     throw new Error(`building FerretDB failed: ${lastLine(result.stderr) || 'no output'} (${GO_HINT})`);

@@ -1,0 +1,134 @@
+/**
+ * The service under test, as users run it: `npm start`'s process (the embedded stack, worker and
+ * API in one), or the same embedded servers with separate `npm run api` / `npm run worker`
+ * processes (several of each to scale out). Output goes to files under the run's directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
+import { DEFAULT_PORTS, freePort } from '../src/stack/ports';
+import { projectRoot } from '../src/stack/tools';
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  log: string;
+  /** Resident set size in bytes, from /proc (0 once gone). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+export interface Service {
+  /** The API processes' own URLs (the relay spreads requests over them). */
+  apis: string[];
+  temporalAddress: string;
+  mongoUri: string;
+  procs: Proc[];
+  stack?: EmbeddedStack;
+  stop(): Promise<void>;
+}
+
+/** RSS of a process and its children (a reaper shell's child is the server itself). */
+export function treeRss(pid: number): number {
+  let total = 0;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const child of children ? children.split(/\s+/) : []) total += treeRss(Number(child));
+  } catch {
+    // gone
+  }
+  return total;
+}
+
+export function startProc(name: string, file: string, env: Record<string, string>, dir: string): Proc {
+  fs.mkdirSync(dir, { recursive: true });
+  const log = path.join(dir, `${name}.log`);
+  const out = fs.openSync(log, 'a');
+  const child = spawn(process.execPath, [file], { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    child,
+    log,
+    rss: () => (child.exitCode === null ? treeRss(child.pid!) : 0),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+async function printed(proc: Proc, re: RegExp, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = fs.existsSync(proc.log) ? fs.readFileSync(proc.log, 'utf8') : '';
+    if (re.test(text)) return;
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited before it was ready; see ${proc.log}`);
+    if (Date.now() > deadline) throw new Error(`${proc.name} not ready after ${timeoutMs / 1000} s; see ${proc.log}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const dist = (entry: string) => path.join(projectRoot(), 'dist', 'src', `${entry}.js`);
+
+/** Environment shared by every process of one service. */
+function baseEnv(dataDir: string, relayUrl: string, extra: Record<string, string>): Record<string, string> {
+  // Every simulated customer comes from this one address: the per-client limit would cap the run.
+  return { NODE_ENV: 'development', DATA_DIR: dataDir, PUBLIC_URL: relayUrl, SANDBOX_URL: relayUrl, CHECKOUT_RATE_LIMIT: '1000000/1m', ...extra };
+}
+
+/** `npm start` (its built entry): fixed ports for the embedded servers, as a user gets them. */
+export async function startAllInOne(dir: string, relayUrl: string, env: Record<string, string> = {}): Promise<Service> {
+  const port = await freePort();
+  const proc = startProc('npm-start', dist('main'), { ...baseEnv(path.join(dir, 'data'), relayUrl, env), PORT: String(port), WORKER_METRICS_PORT: '0' }, dir);
+  await printed(proc, /checkout-sagas is running/);
+  return {
+    apis: [`http://127.0.0.1:${port}`],
+    temporalAddress: `127.0.0.1:${DEFAULT_PORTS.temporal}`,
+    mongoUri: `mongodb://127.0.0.1:${DEFAULT_PORTS.mongo}`,
+    procs: [proc],
+    stop: () => proc.stop(),
+  };
+}
+
+/** The embedded servers started here, with `apis` API processes and `workers` worker processes. */
+export async function startSplit(dir: string, relayUrl: string, { apis, workers }: { apis: number; workers: number }, env: Record<string, string> = {}): Promise<Service> {
+  const dataDir = path.join(dir, 'data');
+  const shared = { ...baseEnv(dataDir, relayUrl, env), PAYLOAD_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}` };
+  const config = loadConfig({ ...process.env, ...shared });
+  const stack = await startEmbeddedStack(config, { info: () => undefined }, { freePorts: true });
+  const endpoints = { ...shared, TEMPORAL_ADDRESS: stack.temporalAddress, MONGODB_URI: stack.mongoUri, SMTP_URL: stack.smtpUrl };
+  const procs: Proc[] = [];
+  const urls: string[] = [];
+  try {
+    for (let i = 0; i < workers; i++) procs.push(startProc(`worker-${i + 1}`, dist('worker'), { ...endpoints, WORKER_METRICS_PORT: '0' }, dir));
+    for (let i = 0; i < apis; i++) {
+      const port = await freePort();
+      urls.push(`http://127.0.0.1:${port}`);
+      procs.push(startProc(`api-${i + 1}`, dist('api'), { ...endpoints, PORT: String(port) }, dir));
+    }
+    await Promise.all(procs.map((p) => printed(p, p.name.startsWith('api') ? /API listening/ : /worker running/)));
+  } catch (err) {
+    await Promise.all(procs.map((p) => p.stop()));
+    await stack.stop();
+    throw err;
+  }
+  return {
+    apis: urls,
+    temporalAddress: stack.temporalAddress,
+    mongoUri: stack.mongoUri,
+    procs,
+    stack,
+    async stop() {
+      await Promise.all(procs.map((p) => p.stop()));
+      await stack.stop();
+    },
+  };
+}
