@@ -13,21 +13,23 @@ export function createTicketActivities({ store }: ActivityDeps) {
   return {
     /**
      * One ticket per seat, each keyed by order and position, so a retry finds the tickets it
-     * already issued instead of issuing new ones. Codes are unique by index.
+     * already issued instead of issuing new ones. Codes are unique by index. Each ticket is
+     * written and read back in one call by its key (never a search by order: the collection grows).
      */
     async issueTickets({ orderId, eventId, items }: { orderId: string; eventId: string; items: PricedItem[] }): Promise<Ticket[]> {
+      const tickets: Ticket[] = [];
       let seq = 0;
       for (const item of items) {
         for (let n = 0; n < item.quantity; n++, seq++) {
-          await store.tickets.updateOne(
+          const ticket = await store.tickets.findOneAndUpdate(
             { _id: `${orderId}:${seq}` },
             { $setOnInsert: { orderId, eventId, ticketTypeId: item.ticketTypeId, code: ticketCode(), seq, issuedAt: new Date() } },
-            { upsert: true },
+            { upsert: true, returnDocument: 'after' },
           );
+          tickets.push({ code: ticket!.code, ticketTypeId: ticket!.ticketTypeId });
         }
       }
-      const issued = await store.tickets.find({ orderId }).sort({ seq: 1 }).toArray();
-      return issued.map(({ code, ticketTypeId }) => ({ code, ticketTypeId }));
+      return tickets;
     },
   };
 }

@@ -5,6 +5,7 @@
  * atomic update before it is signalled, so several API processes never signal one twice.
  */
 import { randomUUID } from 'node:crypto';
+import type { Filter } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Store } from '../db/mongo';
 import type { InboxDoc } from '../db/schema';
@@ -22,6 +23,7 @@ const PASS_LIMIT = 500;
 export class EventInbox {
   private readonly relayId = randomUUID();
   private running: Promise<void> | undefined;
+  private readonly delivering = new Set<Promise<void>>();
   private again = false;
 
   constructor(
@@ -42,8 +44,13 @@ export class EventInbox {
     }
   }
 
-  /** Asks for a relay pass now; asks that come while one runs make it go round once more. */
-  kick(): Promise<void> {
+  /**
+   * With an id: delivers that just-recorded event now, found by its id (a pass would scan the
+   * inbox, which grows with every event). Without: asks for a relay pass over whatever is due;
+   * asks that come while one runs make it go round once more.
+   */
+  kick(id?: string): Promise<void> {
+    if (id !== undefined) return this.deliverNow(id);
     if (this.running) {
       this.again = true;
       return this.running;
@@ -59,9 +66,21 @@ export class EventInbox {
     return this.running;
   }
 
-  /** Resolves once no relay pass is running (before the process lets go of its database). */
+  private deliverNow(id: string): Promise<void> {
+    const task = this.claim({ _id: id, state: 'recorded' })
+      .then(async (doc) => {
+        if (doc) await this.deliver(doc);
+      })
+      .catch((err) => this.log.warn({ err, eventId: id }, 'inbox: a new event could not be delivered yet; the next pass retries'));
+    this.delivering.add(task);
+    void task.finally(() => this.delivering.delete(task));
+    return task;
+  }
+
+  /** Resolves once no relay pass or delivery is running (before the process lets go of its database). */
   async idle(): Promise<void> {
     await this.running;
+    await Promise.allSettled([...this.delivering]);
   }
 
   /** Events not yet delivered to their checkout (for metrics and readiness). */
@@ -81,15 +100,19 @@ export class EventInbox {
 
   private claimNext(): Promise<InboxDoc | null> {
     const now = new Date();
+    return this.claim({
+      $or: [
+        { state: 'recorded', dueAt: { $lte: now } },
+        { state: 'refused', dueAt: { $lte: now }, attempts: { $lt: MAX_ATTEMPTS } },
+        { state: 'delivering', dueAt: { $lte: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+      ],
+    });
+  }
+
+  private claim(filter: Filter<InboxDoc>): Promise<InboxDoc | null> {
     return this.store.inbox.findOneAndUpdate(
-      {
-        $or: [
-          { state: 'recorded', dueAt: { $lte: now } },
-          { state: 'refused', dueAt: { $lte: now }, attempts: { $lt: MAX_ATTEMPTS } },
-          { state: 'delivering', dueAt: { $lte: new Date(now.getTime() - CLAIM_LEASE_MS) } },
-        ],
-      },
-      { $set: { state: 'delivering', claimedBy: this.relayId, dueAt: now }, $inc: { attempts: 1 } },
+      filter,
+      { $set: { state: 'delivering', claimedBy: this.relayId, dueAt: new Date() }, $inc: { attempts: 1 } },
       { sort: { receivedAt: 1 }, returnDocument: 'after' },
     );
   }
@@ -103,7 +126,7 @@ export class EventInbox {
     const log = this.log.child(correlation(doc, doc.orderId));
     // A capture for an order already paid (a late or repeated FINALIZATION, a second capture event)
     // has nothing to settle: signalled to a closed checkout it would start a settlement run for nothing.
-    if (doc.signal === 'captured' && (await this.store.orders.countDocuments({ _id: doc.orderId, status: { $in: ['completed', 'refunded', 'refund_required'] } })) === 1) {
+    if (doc.signal === 'captured' && (await this.store.orders.findOne({ _id: doc.orderId, status: { $in: ['completed', 'refunded', 'refund_required'] } }, { projection: { _id: 1 } }))) {
       await this.store.inbox.updateOne(mine, { $set: { state: 'unroutable', note: 'order already paid' }, $unset: { claimedBy: '' } });
       log.info({ signal: doc.signal }, 'capture arrived after its order was paid');
       return true;

@@ -17,7 +17,7 @@ import type { EventInbox } from './inbox';
 
 /** The order an event is about: the one it names, or the one holding the provider reference it names. */
 async function orderOf(store: Store, event: InboundEvent): Promise<string | null> {
-  if (event.orderId) return (await store.orders.countDocuments({ _id: event.orderId })) === 1 ? event.orderId : null;
+  if (event.orderId) return (await store.orders.findOne({ _id: event.orderId }, { projection: { _id: 1 } })) ? event.orderId : null;
   if (!event.reference) return null;
   const order = await store.orders.findOne({ 'payment.reference': event.reference }, { projection: { _id: 1 } });
   return order?._id ?? null;
@@ -59,8 +59,9 @@ export function webhooksRouter({ store, inbox, providers, metrics, log }: Webhoo
     const { event } = received;
     const orderId = await orderOf(store, event);
     const state: InboxDoc['state'] = !event.signal ? 'ignored' : orderId ? 'recorded' : 'unroutable';
+    const id = `${name}:${event.id}`;
     const fresh = await inbox.record({
-      _id: `${name}:${event.id}`,
+      _id: id,
       provider: name,
       source: 'webhook',
       type: event.type,
@@ -79,7 +80,7 @@ export function webhooksRouter({ store, inbox, providers, metrics, log }: Webhoo
     res.status(answer.status);
     if (answer.body === undefined) res.end();
     else res.json(answer.body);
-    if (fresh && state === 'recorded') void inbox.kick();
+    if (fresh && state === 'recorded') void inbox.kick(id);
   });
   return router;
 }

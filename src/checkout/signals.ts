@@ -35,7 +35,7 @@ export async function verifyWithProvider(
     body: JSON.stringify(seen),
     state: 'recorded',
   });
-  if (fresh) void inbox.kick();
+  if (fresh) void inbox.kick(id);
   return { seen, signalled: fresh ? signal : null };
 }
 
@@ -51,5 +51,5 @@ export function tellCheckout(inbox: EventInbox, order: OrderDoc, says: 'signed',
 
 async function tell(inbox: EventInbox, order: OrderDoc, id: string, source: PaymentEvent['source'], signal: PaymentEventKind): Promise<void> {
   const fresh = await inbox.record({ _id: id, provider: order.payment.provider, source, type: `${source}.${signal}`, orderId: order._id, paymentId: null, signal, body: '{}', state: 'recorded' });
-  if (fresh) void inbox.kick();
+  if (fresh) void inbox.kick(id);
 }
