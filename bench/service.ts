@@ -84,18 +84,31 @@ function baseEnv(dataDir: string, relayUrl: string, extra: Record<string, string
   return { NODE_ENV: 'development', DATA_DIR: dataDir, PUBLIC_URL: relayUrl, SANDBOX_URL: relayUrl, CHECKOUT_RATE_LIMIT: '1000000/1m', ...extra };
 }
 
-/** `npm start` (its built entry): fixed ports for the embedded servers, as a user gets them. */
+/**
+ * `npm start` (its built entry): fixed ports for the embedded servers, as a user gets them. While
+ * another run holds them, it waits and tries again (for up to five minutes).
+ */
 export async function startAllInOne(dir: string, relayUrl: string, env: Record<string, string> = {}): Promise<Service> {
   const port = await freePort();
-  const proc = startProc('npm-start', dist('main'), { ...baseEnv(path.join(dir, 'data'), relayUrl, env), PORT: String(port), WORKER_METRICS_PORT: '0' }, dir);
-  await printed(proc, /checkout-sagas is running/);
-  return {
-    apis: [`http://127.0.0.1:${port}`],
-    temporalAddress: `127.0.0.1:${DEFAULT_PORTS.temporal}`,
-    mongoUri: `mongodb://127.0.0.1:${DEFAULT_PORTS.mongo}`,
-    procs: [proc],
-    stop: () => proc.stop(),
-  };
+  const giveUpAt = Date.now() + 300_000;
+  for (let attempt = 1; ; attempt++) {
+    const proc = startProc(`npm-start-${attempt}`, dist('main'), { ...baseEnv(path.join(dir, 'data'), relayUrl, env), PORT: String(port), WORKER_METRICS_PORT: '0' }, dir);
+    try {
+      await printed(proc, /checkout-sagas is running/);
+    } catch (err) {
+      const busy = /is already in use/.test(fs.readFileSync(proc.log, 'utf8'));
+      if (!busy || Date.now() > giveUpAt) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      continue;
+    }
+    return {
+      apis: [`http://127.0.0.1:${port}`],
+      temporalAddress: `127.0.0.1:${DEFAULT_PORTS.temporal}`,
+      mongoUri: `mongodb://127.0.0.1:${DEFAULT_PORTS.mongo}`,
+      procs: [proc],
+      stop: () => proc.stop(),
+    };
+  }
 }
 
 /** The embedded servers started here, with `apis` API processes and `workers` worker processes. */

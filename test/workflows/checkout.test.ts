@@ -47,7 +47,8 @@ test('sold out: the opening fails and nothing is recorded', async () => {
   const failure = await handle.executeUpdate(openCheckoutUpdate, { args: ['hash-1'] }).catch((err) => err);
   expect((failure.cause as ApplicationFailure).type).toBe('SoldOut');
   expect(await handle.result()).toEqual({ status: 'rejected', reason: 'SoldOut' });
-  expect(names(args.orderId)).toEqual(['holdSeats']);
+  // Only the hold was tried (a local step may run again when its workflow task is retried: it is idempotent).
+  expect(new Set(names(args.orderId))).toEqual(new Set(['holdSeats']));
 });
 
 test('cancel: seats released, order cancelled, no email to a customer never told of a pending payment', async () => {
