@@ -11,7 +11,7 @@ import path from 'node:path';
 import { connectEngine } from './engine';
 import { machine, table, writeBenchmarks, type Row } from './report';
 import { startRelay } from './relay';
-import { startAllInOne, type Proc } from './service';
+import { cpuByName, startAllInOne, type Proc } from './service';
 import { cardCheckout, cardPaid, createEvent, resursSigningCheckout } from './shop';
 import { p50p99, percentile, ratio } from './stats';
 import { bareRun, measure, signalBurst, webhookBurst, type Throughput } from './throughput';
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   relay.setTargets(service.apis);
   const bare = startBareWorker(service.temporalAddress, dir);
   const engine = await connectEngine(service.temporalAddress);
+  const cpu = () => ({ ...cpuByName(service.procs.map((p) => p.child.pid!)), bench: cpuSeconds() });
+  const bareCpu = () => ({ ...cpuByName([...service.procs.map((p) => p.child.pid!), bare.child.pid!]), bench: cpuSeconds() });
   try {
     await createEvent(relay.url, 'bench', 1_000_000);
     say('warming up');
@@ -47,8 +49,8 @@ async function main(): Promise<void> {
     if (only.has('p1')) {
       for (const c of CONCURRENCIES) {
         say(`P1 card checkouts at concurrency ${c}`);
-        const saga = await measure(c, countAt(c), (i) => cardCheckout(relay.url, 'bench', `card-${c}-${i}`), () => relay.acks.komoju?.splice(0) ?? []);
-        const base = await measure(c, countAt(c), bareRun(engine, `bare-${c}`, 3, steps - 3));
+        const saga = await measure(c, countAt(c), (i) => cardCheckout(relay.url, 'bench', `card-${c}-${i}`), () => relay.acks.komoju?.splice(0) ?? [], cpu);
+        const base = await measure(c, countAt(c), bareRun(engine, `bare-${c}`, 3, steps - 3), undefined, bareCpu);
         rows.push(...throughputRows(`P1 card, concurrency ${c}`, saga, base, c === 64));
       }
     }
@@ -94,9 +96,23 @@ function throughputRows(name: string, saga: Throughput, base: Throughput, target
     { measure: `${name}: checkouts/s`, saga: saga.perSecond.toFixed(1), baseline: base.perSecond.toFixed(1), ratio: ratio(saga.perSecond, base.perSecond), target: target5x ? '≥ 1.0× and ≥ 10/s (5× 2.0)' : '≥ 1.0×', met: target5x ? met && saga.perSecond >= 10 : met },
     { measure: `${name}: end to end p50 / p99`, saga: p50p99(saga.endToEnd), baseline: p50p99(base.endToEnd) },
     { measure: `${name}: webhook answer p50 / p99`, saga: p50p99(saga.acks), baseline: `${p50p99(base.acks)} (signal)` },
+    { measure: `${name}: CPU per checkout`, saga: cpuLine(saga.cpu), baseline: cpuLine(base.cpu) },
     ...(Object.keys(saga.statuses).some((s) => s !== 'completed') ? [{ measure: `${name}: outcomes`, saga: statusLine(saga.statuses), met: false }] : []),
   ];
 }
+
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+/** CPU per checkout by process kind, largest first: where the machine's two cores went. */
+const cpuLine = (cpu: Record<string, number>) =>
+  Object.entries(cpu)
+    .filter(([, s]) => s >= 0.001)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name} ${Math.round(s * 1000)} ms`)
+    .join(', ');
 
 const statusLine = (statuses: Record<string, number>) => Object.entries(statuses).map(([s, n]) => `${n} ${s}`).join(', ');
 

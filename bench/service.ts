@@ -30,6 +30,35 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** The processes below `pid` (itself included). */
+function tree(pid: number): number[] {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return [pid, ...(children ? children.split(/\s+/).flatMap((c) => tree(Number(c))) : [])];
+  } catch {
+    return [];
+  }
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far by each kind of process under `pids` (by command name: node, temporal, ferretdb…). */
+export function cpuByName(pids: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pid of pids.flatMap(tree)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/-v[\d.]+$/, '');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime: fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 /** RSS of a process and its children (a reaper shell's child is the server itself). */
 export function treeRss(pid: number): number {
   let total = 0;

@@ -17,11 +17,20 @@ export interface Throughput {
   acks: number[];
   handOffs: number[];
   statuses: Record<string, number>;
+  /** CPU seconds per checkout, by process kind (when `cpu` was given). */
+  cpu: Record<string, number>;
 }
 
 /** `count` checkouts, `concurrency` at a time; `acksOf` drains the acks recorded meanwhile. */
-export async function measure(concurrency: number, count: number, one: (i: number) => Promise<Timed & { ackMs?: number }>, acksOf: () => number[] = () => []): Promise<Throughput> {
+export async function measure(
+  concurrency: number,
+  count: number,
+  one: (i: number) => Promise<Timed & { ackMs?: number }>,
+  acksOf: () => number[] = () => [],
+  cpu: () => Record<string, number> = () => ({}),
+): Promise<Throughput> {
   acksOf();
+  const cpuBefore = cpu();
   const endToEnd: number[] = [];
   const handOffs: number[] = [];
   const ownAcks: number[] = [];
@@ -35,7 +44,8 @@ export async function measure(concurrency: number, count: number, one: (i: numbe
     statuses[run.status] = (statuses[run.status] ?? 0) + 1;
   });
   const seconds = (performance.now() - started) / 1000;
-  return { concurrency, count, perSecond: count / seconds, endToEnd, acks: [...ownAcks, ...acksOf()], handOffs, statuses };
+  const used = Object.fromEntries(Object.entries(cpu()).map(([name, total]) => [name, (total - (cpuBefore[name] ?? 0)) / count]));
+  return { concurrency, count, perSecond: count / seconds, endToEnd, acks: [...ownAcks, ...acksOf()], handOffs, statuses, cpu: used };
 }
 
 export const bareRun = (engine: Engine, prefix: string, before: number, after: number) => async (i: number) => {
