@@ -140,7 +140,7 @@ export async function waitUntilReady<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     if (server?.hasExited()) {
       throw new Error(`${what} exited before it was ready: ${lastLine(server.recentOutput())}`);
     }
@@ -152,6 +152,7 @@ export async function waitUntilReady<T>(
     if (Date.now() > deadline) {
       throw new Error(`${what} was not ready within ${timeoutMs / 1000}s: ${(lastError as Error)?.message ?? lastError}`);
     }
-    await delay(200);
+    // Quick at first (a server is often up within a few hundred ms), then every 100 ms.
+    await delay(Math.min(100, 20 * 2 ** attempt));
   }
 }

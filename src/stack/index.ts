@@ -16,6 +16,8 @@ export interface EmbeddedStack {
   smtpUrl: string;
   /** Set when the SMTP capture runs: where its .eml files are (for mailOutboxRouter). */
   mailDir?: string;
+  /** How long each embedded part took to be ready (ms), for the start-up summary. */
+  readyMs: Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export interface StackOptions {
   freePorts?: boolean;
   /** Where the embedded Temporal UI decodes encrypted payloads: the API's `/codec`. */
   uiCodecEndpoint?: string;
+  /** Called once the servers are launched, while they boot in their own processes (e.g. to load modules meanwhile). */
+  whileBooting?: () => void;
 }
 
 interface Part {
@@ -57,6 +61,9 @@ export async function startEmbeddedStack(config: Config, log: StackLog, opts: St
 
   // The three start side by side: the first run fetches/builds tools, which takes minutes.
   const tasks: Promise<void>[] = [];
+  const since = Date.now();
+  const readyMs: Record<string, number> = {};
+  const ready = (name: string) => (readyMs[name] = Date.now() - since);
   if (temporalPort !== undefined) {
     tasks.push(
       startTemporalDevServer({
@@ -68,6 +75,7 @@ export async function startEmbeddedStack(config: Config, log: StackLog, opts: St
         log: toolLog,
       }).then((t) => {
         started.push({ name: 'temporal', stop: t.stop });
+        ready('temporal');
         result.temporalAddress = t.address;
         result.temporalUiUrl = t.uiUrl;
         log.info(`embedded Temporal server on ${t.address}${t.uiUrl ? `, Web UI ${t.uiUrl}` : ''}`);
@@ -78,6 +86,7 @@ export async function startEmbeddedStack(config: Config, log: StackLog, opts: St
     tasks.push(
       startMongoWireServer({ dataDir: path.join(config.dataDir, 'mongo'), port: mongoPort, log: toolLog }).then((m) => {
         started.push({ name: 'mongo', stop: m.stop });
+        ready('mongo');
         result.mongoUri = m.uri;
         log.info(`embedded MongoDB-wire server (FerretDB) on ${m.uri}`);
       }),
@@ -88,6 +97,7 @@ export async function startEmbeddedStack(config: Config, log: StackLog, opts: St
     tasks.push(
       startSmtpCapture({ dir: mailDir, port: smtpPort }).then((s) => {
         started.push({ name: 'smtp', stop: s.stop });
+        ready('smtp');
         result.smtpUrl = s.url;
         result.mailDir = mailDir;
         log.info(`embedded SMTP capture on ${s.url}, messages in ${mailDir}`);
@@ -103,6 +113,8 @@ export async function startEmbeddedStack(config: Config, log: StackLog, opts: St
     for (const part of parts) await part.stop().catch(() => undefined);
   };
 
+  // After the microtasks that spawn the servers: what it does then runs beside their boot.
+  if (opts.whileBooting) setImmediate(opts.whileBooting);
   const outcomes = await Promise.allSettled(tasks);
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) {
@@ -116,6 +128,7 @@ export async function startEmbeddedStack(config: Config, log: StackLog, opts: St
     mongoUri: result.mongoUri!,
     smtpUrl: result.smtpUrl!,
     mailDir: result.mailDir,
+    readyMs,
     stop: stopAll,
   };
 }

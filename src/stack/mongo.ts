@@ -1,6 +1,5 @@
 /** Embedded MongoDB-wire server: FerretDB on SQLite files under `dataDir` (see tools/ferretdb/). */
 import fs from 'node:fs';
-import { MongoClient } from 'mongodb';
 import { spawnManaged, waitUntilReady } from './child';
 import { ensureFerretDb, type ToolLog } from './tools';
 
@@ -46,7 +45,11 @@ export async function startMongoWireServer(opts: MongoWireServerOptions): Promis
 }
 
 async function ping(uri: string): Promise<void> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 2_000, connectTimeoutMS: 2_000 });
+  // Loaded here, once the server is launched: `npm start` loads it while the servers boot.
+  const { MongoClient } = await import('mongodb');
+  // Asked once the server printed its ready line, so a long wait is no dead server: it is this
+  // process busy loading modules (npm start), whose late timers must not fail a good answer.
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, connectTimeoutMS: 10_000 });
   try {
     await client.db('admin').command({ ping: 1 });
   } finally {

@@ -39,3 +39,16 @@ export async function requireFreePort(port: number, what: string, envHint: strin
   if (await isPortFree(port)) return port;
   throw new Error(`port ${port} for the embedded ${what} is already in use; stop whatever uses it or ${envHint}`);
 }
+
+/** Resolves once a TCP connection to `host:port` is accepted; rejects at once when refused. */
+export function acceptsConnections(address: string): Promise<void> {
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}

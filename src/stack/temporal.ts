@@ -4,8 +4,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   CheckoutStatus,
   EventId,
@@ -16,7 +14,7 @@ import {
 } from '../../workflows/search-attributes';
 import { listCustomSearchAttributes, SEARCH_ATTRIBUTE_NAMES } from '../temporal/search-attributes';
 import { spawnManaged, waitUntilReady } from './child';
-import { freePort } from './ports';
+import { acceptsConnections, freePort } from './ports';
 import { ensureTemporalCli, type ToolLog } from './tools';
 
 export interface TemporalDevServerOptions {
@@ -46,7 +44,12 @@ export interface TemporalDevServer {
 
 /** Ready = a client connects, the namespace exists and every checkout search attribute is registered. */
 async function probeReady(address: string, namespace: string): Promise<void> {
-  const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+  // A gRPC connection tried before the port is open backs off a whole second: try TCP first.
+  await acceptsConnections(address);
+  // Loaded here, once the server is launched: `npm start` loads it while the servers boot.
+  const { Connection } = await import('@temporalio/client');
+  // The port is open: a long connect is this process busy loading modules (npm start), not a dead server.
+  const connection = await Connection.connect({ address, connectTimeout: 10_000 });
   try {
     await connection.workflowService.describeNamespace({ namespace });
     const registered = await listCustomSearchAttributes(connection, namespace);
@@ -106,6 +109,8 @@ const uiCodecArgs = (opts: TemporalDevServerOptions) => (opts.uiCodecEndpoint ? 
 async function startViaSdk(opts: TemporalDevServerOptions, log: ToolLog): Promise<TemporalDevServer> {
   log('no cached Temporal CLI: starting the dev server through @temporalio/testing (it downloads the CLI)');
   if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
+  // Loaded only here: it brings the whole worker SDK, which `npm start` loads while the servers boot.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       ip: '127.0.0.1',

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import express from 'express';
 import nodemailer from 'nodemailer';
-import { mailOutboxRouter, startSmtpCapture, type CapturedMail, type SmtpCapture } from '../../src/stack/smtp';
+import { mailOutboxRouter } from '../../src/stack/mail-outbox';
+import { startSmtpCapture, type CapturedMail, type SmtpCapture } from '../../src/stack/smtp';
 
 let dir: string;
 let smtp: SmtpCapture;
