@@ -4,9 +4,10 @@
  * one hot seats document. Prints ops/s and p50/p99 per op for each ferretdb binary given, so the
  * front (tools/ferretdb/front.go) and the SQLite pragmas can be compared on the same machine.
  *
- *   npx tsc --outDir /tmp/bench-out --rootDir . --module commonjs --target es2022 --esModuleInterop \
- *     --skipLibCheck bench/ferretdb-front.ts
- *   node /tmp/bench-out/bench/ferretdb-front.js [--seconds 15] [--clients 64] label=path/to/ferretdb ...
+ *   npx tsc --outDir /tmp/bench-out --rootDir . --module commonjs --target es2022 --moduleResolution node \
+ *     --esModuleInterop --skipLibCheck --strict --types node bench/ferretdb-front.ts
+ *   NODE_PATH=$PWD/node_modules node /tmp/bench-out/bench/ferretdb-front.js [--seconds 15] [--clients 64] \
+ *     label=path/to/ferretdb ...
  *
  * Each binary gets a fresh data directory on the real disk (fsync is what synchronous changes).
  * Binaries run one after another, never side by side.
@@ -62,7 +63,7 @@ async function measure(label: string, binary: string, seconds: number, clients: 
   const client = await new MongoClient(server.uri, { maxPoolSize: clients, minPoolSize: clients }).connect();
   try {
     const db = client.db('bench');
-    const inbox = db.collection<{ _id: string; state?: string; log?: unknown[] }>('inbox');
+    const inbox = db.collection<{ _id: string; state: string; log: unknown[]; body: string }>('inbox');
     const inventory = db.collection<{ _id: string; available: number; sold: number }>('inventory');
     await inventory.insertOne({ _id: 'hot', available: 1e9, sold: 0 });
     await Promise.all(Array.from({ length: clients }, () => db.command({ ping: 1 }))); // open every connection
@@ -80,7 +81,7 @@ async function measure(label: string, binary: string, seconds: number, clients: 
     const lane = async (lane: number) => {
       while (!stopped) {
         const _id = `m${lane}-${seq++}`;
-        await timed('insert', () => inbox.insertOne({ _id, state: 'received', log: [], body: 'x'.repeat(300) } as never));
+        await timed('insert', () => inbox.insertOne({ _id, state: 'received', log: [], body: 'x'.repeat(300) }));
         await timed('findOne', () => inbox.findOne({ _id }));
         await timed('update', () => inbox.updateOne({ _id }, { $set: { state: 'handled' }, $push: { log: { at: new Date(), by: lane } } }));
         const seat = await timed('seat', () => inventory.updateOne({ _id: 'hot', available: { $gte: 1 } }, { $inc: { available: -1, sold: 1 } }));
