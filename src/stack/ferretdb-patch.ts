@@ -1,11 +1,18 @@
 /**
- * One change to FerretDB v1, applied to a copy of its module when we build it, never kept in
- * this repository: its SQLite backend narrows a query to one row only when the filter is exactly
- * `{_id: …}`, so every guarded write (`{_id, status: {$in: …}}`, `{_id, available: {$gte: n}}`)
- * decoded the whole collection, and each checkout got slower as orders piled up. With the
- * change, any filter that names a plain `_id` reads that one row. It is safe because FerretDB's
- * handlers apply the whole filter again to whatever the backend returns (find, count, update,
- * delete, findAndModify all do), so the row set may only shrink to the one that can match.
+ * Two changes to FerretDB v1, applied to a copy of its module when we build it, never kept in
+ * this repository:
+ * - its SQLite backend narrows a query to one `_id` only when the filter is exactly `{_id: …}`,
+ *   so every guarded write (`{_id, status: {$in: …}}`, `{_id, available: {$gte: n}}`) decoded
+ *   the whole collection. With the change, any filter that names a plain `_id` asks SQLite for
+ *   that `_id`. It is safe because FerretDB's handlers apply the whole filter again to whatever
+ *   the backend returns (find, count, update, delete, findAndModify all do), so the row set may
+ *   only shrink to the one that can match.
+ * - it asks for that `_id` as `_ferretdb_sjson->'$._id'`, but indexes it as
+ *   `_ferretdb_sjson->"_id"`: SQLite matches an index by expression, so the lookup (and every
+ *   `UPDATE … WHERE` / `DELETE … WHERE` by `_id`) scanned the table, parsing each row's JSON, and
+ *   each checkout got slower as orders piled up. `->'_id'` means the same path (SQLite reads a
+ *   bare label X as '$.X') and is the index's own expression, so SQLite searches the index
+ *   (EXPLAIN QUERY PLAN: "SCAN" before, "SEARCH … USING INDEX …__id_" after).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +26,11 @@ export const FERRETDB_PATCHES = [
     file: 'internal/backends/sqlite/collection.go',
     find: '\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
     replace: '\tif params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
+  },
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    find: `IDColumn = DefaultColumn + "->'$._id'"`,
+    replace: `IDColumn = DefaultColumn + "->'_id'"`,
   },
 ];
 

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import pino from 'pino';
 import { createActivities } from '../../activities';
 import type { ActivityDeps } from '../../activities/deps';
@@ -8,11 +8,12 @@ import type { PricedItem } from '../../src/domain/checkout';
 import { freshDb, testServers } from '../support/servers';
 
 let db: Db;
+let uri: string;
 let drop: () => Promise<void>;
 let activities: ReturnType<typeof createActivities>;
 
 beforeAll(async () => {
-  ({ db, cleanup: drop } = await freshDb(testServers().mongoUri));
+  ({ db, uri, cleanup: drop } = await freshDb(testServers().mongoUri));
   await ensureIndexes(db);
   const deps = { store: collections(db), log: pino({ level: 'silent' }) } as unknown as ActivityDeps;
   activities = createActivities(deps);
@@ -49,6 +50,38 @@ test('50 concurrent holds of one seat each for 10 seats: exactly 10 succeed, the
   expect(soldOut).toBe(40);
   expect(await seats('rush', 'general')).toMatchObject({ available: 0, reserved: 10, sold: 0 });
   expect(Object.keys((await seats('rush', 'general'))!.holds)).toHaveLength(10);
+});
+
+test('40 connections storming one document with guarded $inc: exactly the available seats are taken, and every unguarded $inc counts', async () => {
+  // One client per buyer, so the updates really arrive on 40 connections at once (one client's pool
+  // would reuse a few); a ping opens each one's connection before the storm.
+  const buyers = await Promise.all(
+    Array.from({ length: 40 }, async () => {
+      const client = new MongoClient(uri, { maxPoolSize: 1 });
+      await client.db('admin').command({ ping: 1 });
+      return client;
+    }),
+  );
+  try {
+    const _id = inventoryId('storm', 'general');
+    await seedEvent('storm', { general: 25 });
+    const tries = await Promise.all(
+      buyers.flatMap((client) => {
+        const inventory = client.db(db.databaseName).collection<{ _id: string }>('inventory');
+        return Array.from({ length: 3 }, async () => {
+          const [taken] = await Promise.all([
+            inventory.updateOne({ _id, available: { $gte: 1 } }, { $inc: { available: -1, sold: 1 } }),
+            inventory.updateOne({ _id }, { $inc: { visits: 1 } }),
+          ]);
+          return taken.modifiedCount;
+        });
+      }),
+    );
+    expect(tries.filter((n) => n === 1)).toHaveLength(25);
+    expect(await seats('storm', 'general')).toMatchObject({ available: 0, sold: 25, visits: 120 });
+  } finally {
+    await Promise.all(buyers.map((client) => client.close()));
+  }
 });
 
 test('re-running hold, sell and release for the same order changes nothing', async () => {

@@ -80,12 +80,15 @@ test('several API processes relaying one inbox signal each event exactly once', 
     await Promise.all(relays.flatMap((relay) => [relay.kick(), relay.kick()]));
     await eventually(() => collections(mongo.db).inbox.countDocuments({ _id: { $in: ids }, state: 'signalled' }), (n) => n === ids.length);
 
-    const history = await temporal.workflow.getHandle(checkoutWorkflowId('relay-1')).fetchHistory();
-    // History holds the signals encrypted: the service's codec reads them.
-    const inputs = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]);
-    const signalled = (await service.codec!.decode(inputs))
-      .map((payload) => JSON.parse(Buffer.from(payload.data!).toString()).eventId as string)
-      .filter((id) => ids.includes(id));
+    const signalledInHistory = async () => {
+      const history = await temporal.workflow.getHandle(checkoutWorkflowId('relay-1')).fetchHistory();
+      // History holds the signals encrypted: the service's codec reads them.
+      const inputs = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]);
+      return (await service.codec!.decode(inputs)).map((payload) => JSON.parse(Buffer.from(payload.data!).toString()).eventId as string).filter((id) => ids.includes(id));
+    };
+    // A signal that arrives while a workflow task runs is buffered by Temporal and enters the
+    // history only when that task completes: wait until every one is there, then count them.
+    const signalled = await eventually(signalledInHistory, (found) => found.length >= ids.length);
     expect(signalled.sort()).toEqual([...ids].sort());
   } finally {
     await temporal.connection.close();

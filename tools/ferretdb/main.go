@@ -2,9 +2,10 @@
 // SQLite backend, so that `npm start` and the tests need neither Docker nor a MongoDB install.
 // It is built from this module by src/stack/tools.ts into .tools/bin/.
 //
-// FerretDB listens on a private Unix socket; clients connect to a front (serial.go) that runs
-// one command at a time, because FerretDB v1 executes an update as read-then-write and would
-// otherwise break MongoDB's single-document atomicity (guarded seat holds would oversell).
+// FerretDB listens on a private Unix socket; clients connect to a front (front.go) that lets
+// reads run side by side but runs the writes of one collection one at a time, because FerretDB v1
+// executes an update as read-then-write and would otherwise break MongoDB's single-document
+// atomicity (guarded seat holds would oversell). classify.go tells reads, writes and DDL apart.
 package main
 
 import (
@@ -42,10 +43,8 @@ func main() {
 	if err = os.MkdirAll(dir, 0o755); err != nil {
 		fail("cannot create --data-dir: %v", err)
 	}
-	// Built with net/url so that paths with spaces or '%' are escaped; the backend wants a trailing '/'.
-	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/"}).String()
 
-	// Private socket in a 0700 temp dir: only the serializing front talks to FerretDB directly.
+	// Private socket in a 0700 temp dir: only the locking front talks to FerretDB directly.
 	sockDir, err := os.MkdirTemp("", "ferretdb-")
 	if err != nil {
 		fail("cannot create socket dir: %v", err)
@@ -63,7 +62,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{Unix: sock},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: sqliteURL,
+		SQLiteURL: sqliteURL(dir),
 	})
 	if err != nil {
 		fail("%v", err)
@@ -80,7 +79,7 @@ func main() {
 	// MongoDBURI blocks until FerretDB's listener is bound.
 	_ = f.MongoDBURI()
 
-	s := newSerialFront(front, sock, logger)
+	s := newFront(front, sock, logger)
 	go s.serve()
 
 	// The Node side waits for this line and reads the real port from it (when 0 was asked).
@@ -89,6 +88,16 @@ func main() {
 	<-ctx.Done()
 	s.close()
 	<-done
+}
+
+// sqliteURL is the backend's URL for the data directory. FerretDB keeps these pragmas and adds its
+// own defaults (busy_timeout(10000), journal_mode(wal), auto_vacuum(none)). synchronous(normal):
+// in WAL mode SQLite then syncs at checkpoints instead of at every commit, which survives a crash
+// of this process (the WAL is in the OS's hands) and, on a power loss, may roll back the last
+// commits but never corrupts the database.
+func sqliteURL(dir string) string {
+	// Built with net/url so that paths with spaces or '%' are escaped; the backend wants a trailing '/'.
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/", RawQuery: "_pragma=synchronous(normal)"}).String()
 }
 
 func fail(format string, args ...any) {
