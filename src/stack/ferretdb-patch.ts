@@ -25,7 +25,8 @@ export const FERRETDB_PATCHES = [
   {
     file: 'internal/backends/sqlite/collection.go',
     find: '\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
-    replace: '\tif params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
+    // Len first: it is nil-safe, Has is not (an aggregate or a find without filter has none).
+    replace: '\tif params.Filter.Len() > 0 && params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
   },
   {
     file: 'internal/backends/sqlite/metadata/metadata.go',

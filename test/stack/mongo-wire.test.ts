@@ -123,3 +123,13 @@ test('a filter naming _id is answered from the _id index, not by scanning the co
   expect(await plan({ available: { $gte: 1 } })).toMatch(/SCAN /); // the check can tell the two apart
   await expect(inventory.findOne({ _id: 'scan:7', available: { $gte: 1 } })).resolves.toMatchObject({ available: 7 });
 });
+
+test('queries without a filter still work with the _id patch: aggregate, count, find all', async () => {
+  // The patch once asked a missing filter whether it named _id, and FerretDB crashed on these.
+  await inventory.insertMany([{ _id: 'all:1', available: 1, reserved: 0 }, { _id: 'all:2', available: 1, reserved: 1 }]);
+  const groups = await inventory.aggregate<{ _id: number; n: number }>([{ $group: { _id: '$reserved', n: { $sum: 1 } } }]).toArray();
+  expect(groups.length).toBeGreaterThanOrEqual(2);
+  expect(await inventory.estimatedDocumentCount()).toBeGreaterThanOrEqual(2);
+  expect((await inventory.find().toArray()).length).toBeGreaterThanOrEqual(2);
+  await expect(inventory.findOne({ _id: 'all:2' })).resolves.toMatchObject({ reserved: 1 });
+});
