@@ -10,10 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectEngine } from './engine';
 import { machine, table, writeBenchmarks, type Row } from './report';
-import { startRelay } from './relay';
-import { cpuByName, startAllInOne, type Proc } from './service';
+import { cpuByName, startAllInOne, startSplit, type Proc } from './service';
+import { startRelay, type Relay } from './relay';
+import { scaleRun } from './scale';
+import { timeNpmStart } from './startup';
+import { manyWaiting } from './waiting';
 import { cardCheckout, cardPaid, createEvent, resursSigningCheckout } from './shop';
-import { p50p99, percentile, ratio } from './stats';
+import { mb, ms, p50p99, percentile, ratio } from './stats';
 import { bareRun, measure, signalBurst, webhookBurst, type Throughput } from './throughput';
 import { spawn } from 'node:child_process';
 import { projectRoot } from '../src/stack/tools';
@@ -31,6 +34,20 @@ async function main(): Promise<void> {
   say(`logs and data under ${dir}`);
   const rows: Row[] = [];
   const relay = await startRelay();
+  if (['p1', 'p2', 'resurs'].some((part) => only.has(part))) rows.push(...(await allInOneRows(dir, relay)));
+  if (only.has('p3')) rows.push(...(await waitingRows(dir, relay, quick ? 300 : 10_000)));
+  if (only.has('p4')) rows.push(...(await startupRows(dir)));
+  if (only.has('scale')) rows.push(...(await scaleRows(dir, relay, quick ? 64 : 320)));
+
+  const section = [`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}${quick ? ' (--quick: small counts)' : ''}.`, '', table(rows)].join('\n');
+  console.log(`\n${section}\n`);
+  if (!quick && only.size >= 6) say(`written to ${writeBenchmarks(section)}`);
+  await relay.close();
+}
+
+/** P1, P2 and Resurs: `npm start`'s single process, beside the raw engine on its Temporal server. */
+async function allInOneRows(dir: string, relay: Relay): Promise<Row[]> {
+  const rows: Row[] = [];
   const service = await startAllInOne(path.join(dir, 'all-in-one'), relay.url);
   relay.setTargets(service.apis);
   const bare = startBareWorker(service.temporalAddress, dir);
@@ -84,10 +101,53 @@ async function main(): Promise<void> {
     await service.stop();
   }
 
-  const section = [`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}${quick ? ' (--quick: small counts)' : ''}.`, '', table(rows)].join('\n');
-  console.log(`\n${section}\n`);
-  if (!quick && only.size >= 6) say(`written to ${writeBenchmarks(section)}`);
-  await relay.close();
+  return rows;
+}
+
+async function waitingRows(dir: string, relay: Relay, count: number): Promise<Row[]> {
+  say(`P3 ${count} konbini checkouts waiting at once (one API and one worker process)`);
+  const service = await startSplit(path.join(dir, 'p3'), relay.url, { apis: 1, workers: 1 }, { KONBINI_GRACE: '10s' });
+  relay.setTargets(service.apis);
+  try {
+    const r = await manyWaiting(service, relay.url, count, say);
+    const { available, reserved, sold, capacity } = r.seats;
+    return [
+      { measure: `P3 ${count} konbini checkouts started`, saga: `${r.createdPerSecond.toFixed(1)}/s` },
+      { measure: `P3 RSS with ${r.waiting} waiting at once`, saga: `worker ${mb(r.rss.worker)}, API ${mb(r.rss.api)}, database ${mb(r.rss.database)}, Temporal ${mb(r.rss.temporal)}`, target: 'worker ≤ 400 MB', met: r.rss.worker <= 400 * 2 ** 20 },
+      { measure: 'P3 drain after the deadlines', saga: `${r.drainSeconds.toFixed(0)} s: ${statusLine(r.statuses)}`, target: 'all expired', met: r.statuses.expired === count },
+      { measure: 'P3 seats after the drain', saga: `${available} of ${capacity} available, ${reserved} reserved, ${sold} sold`, target: 'all back', met: available === capacity && reserved === 0 && sold === 0 },
+    ];
+  } finally {
+    await service.stop();
+  }
+}
+
+/** P4: `npm start` to its ready line, empty, then on P3's data (its finished checkouts). */
+async function startupRows(dir: string): Promise<Row[]> {
+  say('P4 npm start to ready');
+  const empty = await timeNpmStart({ dataDir: path.join(dir, 'p4-empty') });
+  const p3 = path.join(dir, 'p3', 'data');
+  const existing = fs.existsSync(p3) ? await timeNpmStart({ dataDir: p3 }) : undefined;
+  return [
+    { measure: 'P4 npm start to ready, empty', saga: ms(empty.readyMs), target: '≤ 10 s', met: empty.readyMs <= 10_000 },
+    ...(existing ? [{ measure: 'P4 npm start to ready, with P3\'s finished checkouts', saga: ms(existing.readyMs), target: '≤ 10 s', met: existing.readyMs <= 10_000 }] : []),
+  ];
+}
+
+async function scaleRows(dir: string, relay: Relay, count: number): Promise<Row[]> {
+  const runs = [];
+  for (const shape of [{ apis: 1, workers: 1 }, { apis: 2, workers: 2 }]) {
+    say(`scale-out: ${shape.apis} API + ${shape.workers} worker processes, card checkouts at concurrency 64`);
+    runs.push(await scaleRun(path.join(dir, `scale-${shape.apis}x${shape.workers}`), relay, shape, 64, count));
+  }
+  const [one, two] = runs;
+  return runs.map((r) => ({
+    measure: `Scale-out: ${r.apis} API + ${r.workers} worker processes, checkouts/s at 64`,
+    saga: `${r.run.perSecond.toFixed(1)} (${r.detail})`,
+    ratio: r === two ? ratio(two.run.perSecond, one.run.perSecond) : undefined,
+    target: r === two ? 'more than one of each, exactly once' : 'exactly once',
+    met: r.exactlyOnce && (r === one || two.run.perSecond > one.run.perSecond),
+  }));
 }
 
 function throughputRows(name: string, saga: Throughput, base: Throughput, target5x: boolean): Row[] {

@@ -59,6 +59,17 @@ export function cpuByName(pids: number[]): Record<string, number> {
   return out;
 }
 
+/** The processes this bench started (at any depth) whose command name matches: FerretDB and Temporal run under reaper shells. */
+export function processesNamed(name: RegExp): number[] {
+  return tree(process.pid).filter((pid) => {
+    try {
+      return name.test(fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** RSS of a process and its children (a reaper shell's child is the server itself). */
 export function treeRss(pid: number): number {
   let total = 0;
