@@ -4,10 +4,8 @@
  * one hot seats document. Prints ops/s and p50/p99 per op for each ferretdb binary given, so the
  * front (tools/ferretdb/front.go) and the SQLite pragmas can be compared on the same machine.
  *
- *   npx tsc --outDir /tmp/bench-out --rootDir . --module commonjs --target es2022 --moduleResolution node \
- *     --esModuleInterop --skipLibCheck --strict --types node bench/ferretdb-front.ts
- *   NODE_PATH=$PWD/node_modules node /tmp/bench-out/bench/ferretdb-front.js [--seconds 15] [--clients 64] \
- *     label=path/to/ferretdb ...
+ *   npx tsc -p tsconfig.bench.json      (npm run bench does this too)
+ *   node dist/bench/ferretdb-front.js [--seconds 15] [--clients 64] label=path/to/ferretdb ...
  *
  * Each binary gets a fresh data directory on the real disk (fsync is what synchronous changes).
  * Binaries run one after another, never side by side.

@@ -70,6 +70,7 @@ const EnvSchema = z
     NODE_ENV: z.string().optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(100),
     PUBLIC_URL: url.optional(),
     STOREFRONT_URL: url.optional(),
     SANDBOX_URL: httpUrl.optional(),
@@ -132,6 +133,8 @@ export interface Config {
   port: number;
   /** `npm run worker`'s own /metrics listener; 0: none. */
   workerMetricsPort: number;
+  /** Runs a worker keeps in memory between their tasks (the rest replay from history when woken). */
+  workerCachedWorkflows: number;
   publicUrl: string;
   storefrontUrl: string;
   /** Where the API serving the built-in sandboxes is reached by the API itself and the workers. */
@@ -211,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: e.NODE_ENV === 'production',
     port: e.PORT,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    workerCachedWorkflows: e.WORKER_CACHED_WORKFLOWS,
     publicUrl,
     storefrontUrl: (e.STOREFRONT_URL ?? publicUrl).replace(/\/$/, ''),
     sandboxUrl,

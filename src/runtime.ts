@@ -114,6 +114,7 @@ export async function startWorker(
     taskQueue,
     workflowBundle: options.workflowBundle,
     codec: openPayloadEncryption(config)?.codec,
+    cachedWorkflows: config.workerCachedWorkflows,
     deps: {
       store: collections(db),
       mailer,
