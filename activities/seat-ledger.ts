@@ -29,8 +29,10 @@ import { inventoryId, type InventoryDoc, type SeatHoldDoc, type SeatState } from
  * - What a step gives (seats back, revenue) is added only at settle, by the run that counts,
  *   so a duplicate never shows seats that would have to be taken back (no oversell).
  * - The round in the marker keeps a late payment's second hold apart from the first one.
- * Left open: a duplicate that crashes between its late claim and giving it back leaves its
- * marker and claim behind (see the seat ledger's `settle`, which any later run can apply).
+ * The price: a late duplicate hold takes the seats a second time for the moment until it gives
+ * them back, so another order may be told sold out then (never the reverse). Left open: a late
+ * duplicate that crashes before giving back leaves its marker and claim; the next run of that
+ * order's seats settles it (tidy), but an order never touched again keeps it.
  */
 
 export type Step = 'hold' | 'sell' | 'release';
@@ -61,19 +63,20 @@ export function createSeatLedger(store: Store) {
   const counterId = (doc: SeatHoldDoc) => inventoryId(doc.eventId, doc.ticketTypeId);
   const reload = async (doc: SeatHoldDoc) => (await store.seatHolds.findOne({ _id: doc._id }))!;
 
-  /** Step 1, from a settled state. False when another run moved the seat doc first. */
-  async function begin(doc: SeatHoldDoc, step: Step, set: Partial<SeatHoldDoc> = {}): Promise<boolean> {
-    const moved = await store.seatHolds.updateOne(
+  /** Step 1, from a settled state. Null when another run moved the seat doc first. */
+  async function begin(doc: SeatHoldDoc, step: Step, set: Partial<SeatHoldDoc> = {}): Promise<SeatHoldDoc | null> {
+    return store.seatHolds.findOneAndUpdate(
       { _id: doc._id, state: doc.state, round: doc.round },
       { $set: { ...set, state: VIA[step], updatedAt: new Date() } },
+      { returnDocument: 'after' },
     );
-    return moved.modifiedCount === 1;
   }
 
   /** Step 2. False: the step's marker is there already, or (a hold) not enough seats. */
   async function claim(doc: SeatHoldDoc, step: Step, run: string): Promise<boolean> {
     const filter: Filter<InventoryDoc> = { _id: counterId(doc), pending: { $ne: marker(doc, step) } };
-    if (step === 'hold') filter.available = { $gte: doc.quantity };
+    // A hold also checks the keys the code before seatHolds wrote (seats-legacy.ts): those seats are held already.
+    if (step === 'hold') Object.assign(filter, { available: { $gte: doc.quantity }, [`holds.${doc.orderId}`]: { $exists: false }, [`sales.${doc.orderId}`]: { $exists: false } });
     const update: UpdateFilter<InventoryDoc> = { $push: { pending: marker(doc, step), pendingRuns: `${marker(doc, step)}@${run}` } };
     const taken = takes(step, doc);
     if (Object.keys(taken).length > 0) update.$inc = taken;
@@ -87,12 +90,14 @@ export function createSeatLedger(store: Store) {
     return counters?.pendingRuns?.find((m) => m.startsWith(prefix))?.slice(prefix.length);
   }
 
-  /** Step 3: only a run whose claim was seen in the counters may be recorded here. */
-  async function commit(doc: SeatHoldDoc, step: Step, run: string): Promise<void> {
-    await store.seatHolds.updateOne(
+  /** Step 3: only a run whose claim was seen in the counters may be recorded here. Returns the seat doc after. */
+  async function commit(doc: SeatHoldDoc, step: Step, run: string): Promise<SeatHoldDoc> {
+    const committed = await store.seatHolds.findOneAndUpdate(
       { _id: doc._id, state: VIA[step], round: doc.round },
       { $set: { state: DONE[step], [`applied.${stepKey(step, doc.round)}`]: run, updatedAt: new Date() } },
+      { returnDocument: 'after' },
     );
+    return committed ?? reload(doc);
   }
 
   /**
@@ -112,8 +117,7 @@ export function createSeatLedger(store: Store) {
 
   /** Commits the given run's claim (if the intent is still open) and settles it. */
   async function conclude(doc: SeatHoldDoc, step: Step, run: string): Promise<SeatHoldDoc> {
-    await commit(doc, step, run);
-    const now = await reload(doc);
+    const now = await commit(doc, step, run);
     await settle(now, step, run, doc.round);
     return now;
   }

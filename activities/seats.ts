@@ -26,9 +26,8 @@ export function createSeatActivities({ store, metrics }: ActivityDeps) {
   const legacy = createLegacySeats(store);
   const find = (eventId: string, ticketTypeId: string, orderId: string) => store.seatHolds.findOne({ _id: seatHoldId(eventId, ticketTypeId, orderId) });
 
-  /** The first hold of an order: its intent, unless the code before seatHolds holds them already. */
-  async function start(orderId: string, eventId: string, item: CheckoutItem): Promise<SeatHoldDoc | 'legacy' | null> {
-    if (await legacy.holds(orderId, eventId, item.ticketTypeId)) return 'legacy';
+  /** The first hold of an order: its intent. Null when a duplicate run (or an earlier round) made it. */
+  async function start(orderId: string, eventId: string, item: CheckoutItem): Promise<SeatHoldDoc | null> {
     const doc: SeatHoldDoc = {
       _id: seatHoldId(eventId, item.ticketTypeId, orderId),
       eventId,
@@ -45,21 +44,25 @@ export function createSeatActivities({ store, metrics }: ActivityDeps) {
       await store.seatHolds.insertOne(doc);
       return doc;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return null; // a duplicate run started it: read theirs
+      if ((err as { code?: number }).code === 11000) return null;
       throw err;
     }
   }
 
+  /** No seats claimed: sold out, unless the code before seatHolds holds them (a hold retried across the deploy). */
+  async function refuseOrLegacy(doc: SeatHoldDoc): Promise<SeatHoldDoc | 'legacy'> {
+    if (doc.round > 1 || !(await legacy.holds(doc.orderId, doc.eventId, doc.ticketTypeId))) return ledger.refuse(doc);
+    // Those keys stop any claim of this hold, so sell and release must find no seat doc and use them.
+    await store.seatHolds.deleteOne({ _id: doc._id, state: 'holding', round: 1 });
+    return 'legacy';
+  }
+
   /** True when the order holds (or bought) the seats; false when there are not enough. */
   async function holdOne(orderId: string, eventId: string, item: CheckoutItem, run: string): Promise<boolean> {
-    let doc = await find(eventId, item.ticketTypeId, orderId);
+    // The first run of a hold finds nothing: try the insert before reading.
+    let doc = (await start(orderId, eventId, item)) ?? (await find(eventId, item.ticketTypeId, orderId));
     for (;;) {
-      if (!doc) {
-        const started = await start(orderId, eventId, item);
-        if (started === 'legacy') return true;
-        doc = started ?? (await find(eventId, item.ticketTypeId, orderId));
-        continue;
-      }
+      if (!doc) return holdOne(orderId, eventId, item, run); // deleted for the old keys meanwhile: look again
       switch (doc.state) {
         case 'held':
         case 'selling':
@@ -71,21 +74,22 @@ export function createSeatActivities({ store, metrics }: ActivityDeps) {
           return false;
         case 'released':
           // Held again (a late payment): a new round, so the first round's markers stay apart.
-          await ledger.begin(doc, 'hold', { round: doc.round + 1, quantity: item.quantity });
-          break;
+          doc = (await ledger.begin(doc, 'hold', { round: doc.round + 1, quantity: item.quantity })) ?? (await ledger.reload(doc));
+          continue;
         case 'releasing': {
           const after = await ledger.advance(doc, 'release', run);
-          if (after !== 'no-seats') doc = after;
+          doc = after === 'no-seats' ? await ledger.reload(doc) : after;
           continue;
         }
         case 'holding': {
           const after = await ledger.advance(doc, 'hold', run);
-          doc = after === 'no-seats' ? await ledger.refuse(doc) : after;
-          if (doc.state === 'held') return true; // settled by advance: no tidying needed
+          const next = after === 'no-seats' ? await refuseOrLegacy(doc) : after;
+          if (next === 'legacy') return true;
+          if (next.state === 'held') return true; // settled by advance or refuse: no tidying needed
+          doc = next;
           continue;
         }
       }
-      doc = await ledger.reload(doc);
     }
   }
 
@@ -97,13 +101,13 @@ export function createSeatActivities({ store, metrics }: ActivityDeps) {
         throw ApplicationFailure.nonRetryable(`order ${orderId} holds no seats of ${item.ticketTypeId}`, NO_HOLD);
       }
       if (doc.state === 'sold') return ledger.tidy(doc, 'sell');
-      if (doc.state === 'held') await ledger.begin(doc, 'sell', { unitPrice: item.unitPrice });
-      else if (doc.state === 'holding') await ledger.resolveHold(doc);
+      if (doc.state === 'held') doc = (await ledger.begin(doc, 'sell', { unitPrice: item.unitPrice })) ?? (await ledger.reload(doc));
+      else if (doc.state === 'holding') doc = await ledger.resolveHold(doc);
       else {
         const after = await ledger.advance(doc, 'sell', run);
         if (after !== 'no-seats' && after.state === 'sold') return;
+        doc = await ledger.reload(doc);
       }
-      doc = await ledger.reload(doc);
     }
   }
 
@@ -113,14 +117,13 @@ export function createSeatActivities({ store, metrics }: ActivityDeps) {
     for (;;) {
       if (doc.state === 'refused') return;
       if (doc.state === 'released') return ledger.tidy(doc, 'release');
-      if (doc.state === 'held' || doc.state === 'sold') await ledger.begin(doc, 'release', { releasedFrom: doc.state });
-      else if (doc.state === 'holding') await ledger.resolveHold(doc);
-      else if (doc.state === 'selling') await ledger.advance(doc, 'sell', run);
+      if (doc.state === 'held' || doc.state === 'sold') doc = (await ledger.begin(doc, 'release', { releasedFrom: doc.state })) ?? (await ledger.reload(doc));
+      else if (doc.state === 'holding') doc = await ledger.resolveHold(doc);
       else {
-        const after = await ledger.advance(doc, 'release', run);
+        const after = await ledger.advance(doc, doc.state === 'selling' ? 'sell' : 'release', run);
         if (after !== 'no-seats' && after.state === 'released') return;
+        doc = await ledger.reload(doc);
       }
-      doc = await ledger.reload(doc);
     }
   }
 
