@@ -1,11 +1,15 @@
 /**
- * One change to FerretDB v1, applied to a copy of its module when we build it, never kept in
+ * Two changes to FerretDB v1, applied to a copy of its module when we build it, never kept in
  * this repository: its SQLite backend narrows a query to one row only when the filter is exactly
  * `{_id: …}`, so every guarded write (`{_id, status: {$in: …}}`, `{_id, available: {$gte: n}}`)
  * decoded the whole collection, and each checkout got slower as orders piled up. With the
  * change, any filter that names a plain `_id` reads that one row. It is safe because FerretDB's
  * handlers apply the whole filter again to whatever the backend returns (find, count, update,
  * delete, findAndModify all do), so the row set may only shrink to the one that can match.
+ * Second: that narrowing is written `_ferretdb_sjson->'$._id'` while the _id index is on
+ * `_ferretdb_sjson->"_id"`; SQLite matches index expressions by their text, so it scanned the
+ * whole table anyway (findOne by _id: 1 ms with 10 documents, 15 ms with 5,000). `->'_id'` is the
+ * same value and uses the index (EXPLAIN QUERY PLAN: SEARCH … USING INDEX).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +23,11 @@ export const FERRETDB_PATCHES = [
     file: 'internal/backends/sqlite/collection.go',
     find: '\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
     replace: '\tif params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
+  },
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    find: `IDColumn = DefaultColumn + "->'$._id'"`,
+    replace: `IDColumn = DefaultColumn + "->'_id'"`,
   },
 ];
 
