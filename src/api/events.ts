@@ -69,8 +69,6 @@ export function eventsRouter(store: Store, requireAdmin: import('express').Reque
       reserved: 0,
       sold: 0,
       revenue: 0,
-      holds: {},
-      sales: {},
     }));
     await store.inventory.insertMany(inventory);
     res.status(201).json(eventView(event, inventory));

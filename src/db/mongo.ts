@@ -1,5 +1,5 @@
 import { Db, MongoClient } from 'mongodb';
-import type { EventDoc, InventoryDoc, OrderDoc, TicketDoc, EmailDoc, InboxDoc } from './schema';
+import type { EventDoc, InventoryDoc, OrderDoc, TicketDoc, EmailDoc, InboxDoc, SeatHoldDoc } from './schema';
 
 
 /** Typed handles on every collection the service owns. */
@@ -7,6 +7,7 @@ export function collections(db: Db) {
   return {
     events: db.collection<EventDoc>('events'),
     inventory: db.collection<InventoryDoc>('inventory'),
+    seatHolds: db.collection<SeatHoldDoc>('seatHolds'),
     orders: db.collection<OrderDoc>('orders'),
     tickets: db.collection<TicketDoc>('tickets'),
     emails: db.collection<EmailDoc>('emails'),
@@ -26,6 +27,8 @@ export async function connectMongo(uri: string, dbName: string): Promise<{ clien
 export async function ensureIndexes(db: Db): Promise<void> {
   const c = collections(db);
   await c.inventory.createIndex({ eventId: 1 });
+  // An order's seats, for operators and reconciliation (the seat operations go by _id).
+  await c.seatHolds.createIndex({ orderId: 1 });
   await c.orders.createIndex({ status: 1, createdAt: -1 });
   await c.orders.createIndex({ 'payment.reference': 1 });
   await c.tickets.createIndex({ code: 1 }, { unique: true });

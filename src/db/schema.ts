@@ -26,9 +26,8 @@ export interface EventDoc {
 }
 
 /**
- * Seats of one ticket type. Holds live inside the document (`holds.<orderId>`), so taking,
- * releasing and selling seats are single-document atomic updates: no oversell without
- * transactions, and each is idempotent per order.
+ * Seats of one ticket type: counters only, so every seat operation rewrites a small document
+ * however many orders there are. Each order's seats are a SeatHoldDoc of their own.
  */
 export interface InventoryDoc {
   _id: string; // `${eventId}:${ticketTypeId}`
@@ -39,9 +38,38 @@ export interface InventoryDoc {
   reserved: number;
   sold: number;
   revenue: number;
-  holds: Record<string, number>;
-  /** Seats sold per order, kept so a refund can give exactly those back, once. */
-  sales: Record<string, number>;
+  /** Seat changes in flight, `${orderId}:${step}`: one per step at a time (see activities/seat-ledger.ts). */
+  pending?: string[];
+  /** The same markers with the run that made each, `${orderId}:${step}@${run}`. */
+  pendingRuns?: string[];
+  /** Written by the code before seatHolds, for checkouts in flight at the deploy; never written now. */
+  holds?: Record<string, number>;
+  sales?: Record<string, number>;
+}
+
+/**
+ * held → sold → released; holding, selling and releasing say a change of the counters is in
+ * flight. refused: a hold that found no seats. A late payment may hold a released order again.
+ */
+export type SeatState = 'holding' | 'held' | 'selling' | 'sold' | 'releasing' | 'released' | 'refused';
+
+/** One order's seats of one ticket type. */
+export interface SeatHoldDoc {
+  _id: string; // `${eventId}:${ticketTypeId}:${orderId}`
+  eventId: string;
+  ticketTypeId: string;
+  orderId: string;
+  quantity: number;
+  /** Set when sold: a refund takes back exactly that revenue. */
+  unitPrice: number;
+  state: SeatState;
+  /** How many times the order has started holding these seats (a late payment holds again). */
+  round: number;
+  /** What a release gives back: a hold, or seats sold. */
+  releasedFrom?: 'held' | 'sold';
+  /** Per step (`hold1`, `sell1`, `release1`…): the run whose change of the counters counts. */
+  applied: Record<string, string>;
+  updatedAt: Date;
 }
 
 export interface OrderDoc {
@@ -136,4 +164,8 @@ export interface InboxDoc {
 
 export function inventoryId(eventId: string, ticketTypeId: string): string {
   return `${eventId}:${ticketTypeId}`;
+}
+
+export function seatHoldId(eventId: string, ticketTypeId: string, orderId: string): string {
+  return `${eventId}:${ticketTypeId}:${orderId}`;
 }

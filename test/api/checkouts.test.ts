@@ -97,8 +97,7 @@ test('not enough seats → 409 sold_out, no order and no hold left behind', asyn
   expect(await store().orders.countDocuments({ _id: 'greedy' })).toBe(0);
   const after = await seats();
   expect(after.available).toBe(before.available);
-  const inventory = await store().inventory.findOne({ _id: 'hall:seat' });
-  expect(inventory!.holds.greedy).toBeUndefined();
+  expect(await store().seatHolds.findOne({ _id: 'hall:seat:greedy' })).toMatchObject({ state: 'refused' });
 });
 
 test('a generated order id is returned and can be read back', async () => {
