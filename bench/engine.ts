@@ -29,7 +29,7 @@ export async function connectEngine(address: string): Promise<Engine> {
 }
 
 /** What one checkout's history holds: activities (regular or local), signals and updates. */
-export async function shapeOf(client: Client, orderId: string): Promise<{ activities: number; local: number; signals: number; updates: number; events: number }> {
+export async function shapeOf(client: Client, orderId: string): Promise<{ activities: number; local: number; signals: number; updates: number; tasks: number; events: number }> {
   const history = await client.workflow.getHandle(checkoutWorkflowId(orderId)).fetchHistory();
   const events = history.events ?? [];
   const count = (test: (e: (typeof events)[number]) => boolean) => events.filter(test).length;
@@ -38,6 +38,7 @@ export async function shapeOf(client: Client, orderId: string): Promise<{ activi
     local: count((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
     signals: count((e) => Boolean(e.workflowExecutionSignaledEventAttributes)),
     updates: count((e) => Boolean(e.workflowExecutionUpdateAcceptedEventAttributes)),
+    tasks: count((e) => Boolean(e.workflowTaskCompletedEventAttributes)),
     events: events.length,
   };
 }

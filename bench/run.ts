@@ -60,7 +60,7 @@ async function allInOneRows(dir: string, relay: Relay): Promise<Row[]> {
     await measure(4, quick ? 4 : 12, (i) => cardCheckout(relay.url, 'bench', `warm-${i}`));
     const shape = await shapeOf(engine.client, 'warm-0');
     const steps = shape.activities + shape.local;
-    say(`a card checkout: ${shape.activities} activities, ${shape.local} local activities, ${shape.signals} signal, ${shape.updates} update, ${shape.events} history events`);
+    say(`a card checkout: ${shape.activities} activities, ${shape.local} local activities, ${shape.signals} signal, ${shape.updates} update, ${shape.tasks} workflow tasks, ${shape.events} history events`);
     await measure(4, 8, bareRun(engine, 'warm-bare', 3, steps - 3));
 
     if (only.has('p1')) {
