@@ -58,7 +58,8 @@ describe('with Temporal unreachable', () => {
 
     temporal = await startTemporal(); // same port, same data: the checkout is still there
     await eventually(() => http('GET', `${service.url}/checkouts/outage-1`), (res) => res.json?.status === 'completed', 90_000);
-    expect(await inbox.findOne({ _id: 'komoju:evt_while_down' })).toMatchObject({ state: 'signalled' });
+    // Its own delivery may still be on its way (a retry after the outage): await it.
+    await eventually(() => inbox.findOne({ _id: 'komoju:evt_while_down' }), (doc) => doc?.state === 'signalled', 90_000);
     await mongo.client.close();
   }, 180_000);
 });

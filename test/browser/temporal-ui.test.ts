@@ -140,7 +140,7 @@ test('the Temporal UI: the list filtered by CheckoutStatus, and a konbini run in
   await page.waitForURL(/\/workflows\/checkout-ui-konbini-lawson\/[^/]+\/timeline/);
   await page.getByText('startPayment • open KOMOJU konbini payment of ¥13,500').first().waitFor();
   await page.getByText('konbini deadline + grace').first().waitFor();
-  await page.getByText('moveOrder • order → awaiting_payment').first().waitFor();
+  await page.getByText('sendEmail • mail konbini_instructions').first().waitFor();
   await screenshot(page, 'temporal-ui-timeline');
 
   // ...and its user metadata tells the order and what the run waits for, decrypted by our codec

@@ -55,7 +55,9 @@ test('a card checkout counts one completed order, times the webhook and the prov
   // Core's metrics, from this process's Temporal SDK runtime.
   expect(webhooks).toMatch(/^# TYPE temporal_\w+ (counter|gauge|histogram)$/m);
   expect(sample(webhooks, 'temporal_workflow_task_schedule_to_start_latency_count')).toBeGreaterThan(0);
-  expect(sample(webhooks, 'temporal_activity_execution_latency_count', { activity_type: 'moveOrder' })).toBeGreaterThan(0);
+  expect(sample(webhooks, 'temporal_activity_execution_latency_count', { activity_type: 'startPayment' })).toBeGreaterThan(0);
+  // The database steps run as local activities, timed by their own metric.
+  expect(sample(webhooks, 'temporal_local_activity_execution_latency_count', { activity_type: 'moveOrder' })).toBeGreaterThan(0);
 });
 
 test('webhooks are timed by outcome: refused (bad signature), ignored (no checkout needs it), duplicate', async () => {
