@@ -8,6 +8,7 @@ import { MongoClient } from 'mongodb';
 import type { Relay } from './relay';
 import { startSplit, type Service } from './service';
 import { cardCheckout, createEvent } from './shop';
+import { until } from './stats';
 import { measure, type Throughput } from './throughput';
 
 export interface ScaleRun {
@@ -31,20 +32,28 @@ export async function scaleRun(dir: string, relay: Relay, shape: { apis: number;
   }
 }
 
-/** Every order once: completed, one ticket, one confirmation mail, seats sold = orders. */
+/** Every order once: completed, one ticket, one confirmation mail, seats sold = orders (mails go out just after completion: awaited). */
 async function audit(service: Service, orders: number): Promise<{ exactlyOnce: boolean; detail: string }> {
   const mongo = await MongoClient.connect(service.mongoUri);
   try {
     const db = mongo.db('checkout');
-    const completed = await db.collection('orders').countDocuments({ status: 'completed' });
-    const tickets = await db.collection('tickets').countDocuments({});
-    const confirmations = await db.collection('emails').countDocuments({ kind: 'order_confirmation', state: 'sent' });
-    const seats = await db.collection('inventory').findOne({ eventId: 'scale' });
-    const sold = Number(seats?.sold ?? -1);
-    // What the SMTP server received: one message per mail.
-    const delivered = service.stack?.mailDir && fs.existsSync(service.stack.mailDir) ? fs.readdirSync(service.stack.mailDir).filter((f) => f.endsWith('.eml')).length : -1;
-    const detail = `${completed} completed, ${tickets} tickets, ${confirmations} confirmations (${delivered} mails received), ${sold} seats sold for ${orders} orders`;
-    return { exactlyOnce: [completed, tickets, confirmations, delivered, sold].every((n) => n === orders), detail };
+    const count = async () => {
+      // What the SMTP server received: one message per mail.
+      const mailDir = service.stack?.mailDir;
+      const delivered = mailDir && fs.existsSync(mailDir) ? fs.readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length : -1;
+      const seats = await db.collection('inventory').findOne({ eventId: 'scale' });
+      return {
+        completed: await db.collection('orders').countDocuments({ status: 'completed' }),
+        tickets: await db.collection('tickets').countDocuments({}),
+        confirmations: await db.collection('emails').countDocuments({ kind: 'order_confirmation', state: 'sent' }),
+        delivered,
+        sold: Number(seats?.sold ?? -1),
+      };
+    };
+    const all = (c: Awaited<ReturnType<typeof count>>) => Object.values(c).every((n) => n === orders);
+    const c = await until(count, (c) => all(c) || Object.values(c).some((n) => n > orders), 60_000, 500).catch(count);
+    const detail = `${c.completed} completed, ${c.tickets} tickets, ${c.confirmations} confirmations (${c.delivered} mails received), ${c.sold} seats sold for ${orders} orders`;
+    return { exactlyOnce: all(c), detail };
   } finally {
     await mongo.close();
   }
