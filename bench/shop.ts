@@ -17,12 +17,22 @@ const form = (fields: Record<string, string>): RequestInit => ({
   body: new URLSearchParams(fields).toString(),
 });
 
-/** The shop starts a checkout for one ticket; its answer (redirect URL) within the API's time. */
+/** 503 answers to `POST /checkouts` ("ask again with the same orderId"), which the shop retried. */
+export const retried = { count: 0 };
+
+/**
+ * The shop starts a checkout for one ticket and gets its redirect URL. A 503 (the provider is
+ * not answering yet) is asked again with the same orderId after a second, as the answer says.
+ */
 async function open(api: string, body: Record<string, unknown>): Promise<{ redirectUrl: string }> {
-  const res = await fetch(`${api}/checkouts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const answer = await json(res);
-  if (res.status !== 201) throw new Error(`POST /checkouts answered ${res.status}: ${JSON.stringify(answer).slice(0, 200)}`);
-  return answer as { redirectUrl: string };
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${api}/checkouts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await json(res);
+    if (res.status === 201 || res.status === 200) return answer as { redirectUrl: string };
+    if (res.status !== 503 || attempt >= 60) throw new Error(`POST /checkouts answered ${res.status}: ${JSON.stringify(answer).slice(0, 200)}`);
+    retried.count++;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 const customer = (orderId: string, extra: Record<string, unknown> = {}) => ({ email: `${orderId}@example.com`, name: 'Yui', locale: 'en', ...extra });
