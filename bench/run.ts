@@ -25,7 +25,9 @@ import { shapeOf } from './engine';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = new Set((args.find((a) => a.startsWith('--only'))?.split('=')[1] ?? args[args.indexOf('--only') + 1] ?? 'p1,p2,resurs,p3,p4,scale').split(','));
+const PARTS = 'p1,p2,resurs,p3,p4,scale';
+const onlyAt = args.indexOf('--only');
+const only = new Set((args.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (onlyAt >= 0 ? args[onlyAt + 1] : undefined) ?? PARTS).split(','));
 const CONCURRENCIES = [1, 16, 64];
 const waitingCount = Number(args.find((a) => a.startsWith('--waiting='))?.split('=')[1] ?? (quick ? 300 : 10_000));
 const countAt = (c: number) => (quick ? Math.max(4, c) : Math.max(20, c * 5));
