@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectEngine } from './engine';
 import { machine, table, writeBenchmarks, type Row } from './report';
-import { cpuByName, startAllInOne, startSplit, type Proc } from './service';
+import { cpuByName, startAllInOne, startProc, startSplit } from './service';
 import { startRelay, type Relay } from './relay';
 import { scaleRun } from './scale';
 import { timeNpmStart } from './startup';
@@ -19,7 +19,6 @@ import { manyWaiting } from './waiting';
 import { cardCheckout, cardPaid, createEvent, resursSigningCheckout, retried } from './shop';
 import { mb, ms, p50p99, percentile, ratio } from './stats';
 import { bareRun, measure, signalBurst, webhookBurst, type Throughput } from './throughput';
-import { spawn } from 'node:child_process';
 import { projectRoot } from '../src/stack/tools';
 import { shapeOf } from './engine';
 
@@ -57,7 +56,7 @@ async function allInOneRows(dir: string, relay: Relay): Promise<Row[]> {
   const rows: Row[] = [];
   const service = await startAllInOne(path.join(dir, 'all-in-one'), relay.url);
   relay.setTargets(service.apis);
-  const bare = startBareWorker(service.temporalAddress, dir);
+  const bare = startProc('bare-worker', path.join(projectRoot(), 'dist', 'bench', 'bare-worker.js'), { TEMPORAL_ADDRESS: service.temporalAddress }, dir);
   const engine = await connectEngine(service.temporalAddress);
   const cpu = () => ({ ...cpuByName(service.procs.map((p) => p.child.pid!)), bench: cpuSeconds() });
   const bareCpu = () => ({ ...cpuByName([...service.procs.map((p) => p.child.pid!), bare.child.pid!]), bench: cpuSeconds() });
@@ -182,15 +181,6 @@ const cpuLine = (cpu: Record<string, number>) =>
     .join(', ');
 
 const statusLine = (statuses: Record<string, number>) => Object.entries(statuses).map(([s, n]) => `${n} ${s}`).join(', ');
-
-function startBareWorker(address: string, dir: string): Proc {
-  const log = path.join(dir, 'bare-worker.log');
-  const out = fs.openSync(log, 'a');
-  const child = spawn(process.execPath, [path.join(projectRoot(), 'dist', 'bench', 'bare-worker.js')], { env: { ...process.env, TEMPORAL_ADDRESS: address }, stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { name: 'bare-worker', child, log, rss: () => 0, stop: async () => { child.kill('SIGTERM'); await exited; } };
-}
 
 main().catch((err) => {
   console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
