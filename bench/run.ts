@@ -95,8 +95,8 @@ async function allInOneRows(dir: string, relay: Relay): Promise<Row[]> {
     if (only.has('resurs')) {
       for (const c of CONCURRENCIES) {
         say(`Resurs signing checkouts at concurrency ${c}`);
-        const saga = await measure(c, resursCountAt(c), (i) => resursSigningCheckout(relay.url, 'bench', `rs-${c}-${i}`), () => relay.acks.resurs?.splice(0) ?? []);
-        const base = await measure(c, resursCountAt(c), bareRun(engine, `bare-rs-${c}`, 3, steps - 3));
+        const saga = await measure(c, resursCountAt(c), (i) => resursSigningCheckout(relay.url, 'bench', `rs-${c}-${i}`), () => relay.acks.resurs?.splice(0) ?? [], cpu);
+        const base = await measure(c, resursCountAt(c), bareRun(engine, `bare-rs-${c}`, 3, steps - 3), undefined, bareCpu);
         rows.push(...throughputRows(`Resurs signing, concurrency ${c}`, saga, base, false));
         rows.push({ measure: `Resurs signing, concurrency ${c}: coming back signed p50 / p99`, saga: p50p99(saga.handOffs), baseline: `${p50p99(base.acks)} (signal)` });
       }

@@ -19,6 +19,10 @@ import type { EventInbox } from './inbox';
 async function orderOf(store: Store, event: InboundEvent): Promise<string | null> {
   if (event.orderId) return (await store.orders.findOne({ _id: event.orderId }, { projection: { _id: 1 } })) ? event.orderId : null;
   if (!event.reference) return null;
+  // A provider that lets us choose its id (Resurs books under the order id) names the order's own
+  // row: one read by key. Only other references need the search, a scan on the embedded database.
+  const own = await store.orders.findOne({ _id: event.reference, 'payment.reference': event.reference }, { projection: { _id: 1 } });
+  if (own) return own._id;
   const order = await store.orders.findOne({ 'payment.reference': event.reference }, { projection: { _id: 1 } });
   return order?._id ?? null;
 }
