@@ -19,18 +19,60 @@ const CLAIM_LEASE_MS = 60_000;
 /** A refused event is offered again this many times (REFUSED_RETRY_MS apart), then left to operators. */
 const MAX_ATTEMPTS = 6;
 const PASS_LIMIT = 500;
+/**
+ * New events delivered at once by one process. A sale's burst of webhooks is answered first and
+ * its checkouts woken a few at a time: each woken checkout takes the same cores and database the
+ * next webhook's answer needs, and the provider is waiting for that answer.
+ */
+const DELIVERIES_AT_ONCE = 8;
+/** The longest a new event's delivery gives way to webhook answers still being written. */
+const ANSWERS_FIRST_MS = 1000;
 
 export class EventInbox {
   private readonly relayId = randomUUID();
   private running: Promise<void> | undefined;
   private readonly delivering = new Set<Promise<void>>();
   private again = false;
+  private freeSlots = DELIVERIES_AT_ONCE;
+  private readonly queued: Array<() => void> = [];
+  private answering = 0;
+  private readonly afterAnswers = new Set<() => void>();
 
   constructor(
     private readonly store: Store,
     private readonly checkouts: Checkouts,
     private readonly log: Logger,
+    private readonly answersFirstMs = ANSWERS_FIRST_MS,
   ) {}
+
+  /**
+   * A webhook is being answered: new events wait to be delivered until no answer is (or
+   * answersFirstMs has passed). A woken checkout takes the cores and the database that the
+   * provider, waiting for its answer during a sale's burst, needs first. Returns the answer's end.
+   */
+  answer(): () => void {
+    this.answering++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--this.answering > 0) return;
+      for (const go of [...this.afterAnswers]) go();
+    };
+  }
+
+  private answersFirst(): Promise<void> {
+    if (this.answering === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const go = () => {
+        clearTimeout(timer);
+        this.afterAnswers.delete(go);
+        resolve();
+      };
+      const timer = setTimeout(go, this.answersFirstMs);
+      this.afterAnswers.add(go);
+    });
+  }
 
   /** False when this event was recorded before (a duplicate delivery). */
   async record(event: NewEvent): Promise<boolean> {
@@ -67,14 +109,26 @@ export class EventInbox {
   }
 
   private deliverNow(id: string): Promise<void> {
-    const task = this.claim({ _id: id, state: 'recorded' })
-      .then(async (doc) => {
-        if (doc) await this.deliver(doc);
-      })
-      .catch((err) => this.log.warn({ err, eventId: id }, 'inbox: a new event could not be delivered yet; the next pass retries'));
+    const task = this.answersFirst().then(() => this.inTurn(async () => {
+      const doc = await this.claim({ _id: id, state: 'recorded' });
+      if (doc) await this.deliver(doc);
+    })).catch((err) => this.log.warn({ err, eventId: id }, 'inbox: a new event could not be delivered yet; the next pass retries'));
     this.delivering.add(task);
     void task.finally(() => this.delivering.delete(task));
     return task;
+  }
+
+  /** Runs `work` once fewer than DELIVERIES_AT_ONCE others run (a queued event stays `recorded`: a crash loses nothing). */
+  private async inTurn(work: () => Promise<void>): Promise<void> {
+    if (this.freeSlots > 0) this.freeSlots--;
+    else await new Promise<void>((resolve) => this.queued.push(resolve));
+    try {
+      await work();
+    } finally {
+      const next = this.queued.shift();
+      if (next) next();
+      else this.freeSlots++;
+    }
   }
 
   /** Resolves once no relay pass or delivery is running (before the process lets go of its database). */

@@ -46,6 +46,8 @@ export function webhooksRouter({ store, inbox, providers, metrics, log }: Webhoo
     // Timed until answered; known providers only, so a stranger's paths add no label values.
     const end = metrics.webhookDuration.startTimer({ provider: name });
     res.on('finish', () => end({ outcome: res.locals.outcome ?? (res.statusCode < 500 ? 'refused' : 'error') }));
+    const answered = inbox.answer();
+    res.on('close', answered);
 
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const received = provider.inbound.receive({
@@ -84,6 +86,7 @@ export function webhooksRouter({ store, inbox, providers, metrics, log }: Webhoo
     res.status(answer.status);
     if (answer.body === undefined) res.end();
     else res.json(answer.body);
+    answered();
     if (fresh && state === 'recorded') void inbox.kick(id);
   });
   return router;

@@ -97,3 +97,37 @@ test('several API processes relaying one inbox signal each event exactly once', 
     await service.stop();
   }
 });
+
+test('a new event gives way to the webhook answers being written, for a bounded time', async () => {
+  const service = await startService();
+  const mongo = await connectMongo(testServers().mongoUri, service.config.mongo.db);
+  const temporal = await connectTemporal(testServers().temporalAddress, 'default', service.codec);
+  const inbox = collections(mongo.db).inbox;
+  const notice = (id: string) => ({ _id: id, provider: 'komoju', source: 'webhook' as const, type: 'payment.refunded', orderId: 'answers-1', paymentId: null, signal: 'refunded' as const, body: '{}', state: 'recorded' as const });
+  try {
+    await http('POST', `${service.url}/events`, { id: 'gig', title: 'Gig', currency: 'JPY', ticketTypes: [{ id: 'floor', name: 'Floor', price: 1000, capacity: 5 }] });
+    expect((await http('POST', `${service.url}/checkouts`, cardBody('answers-1', 'gig', 'floor'))).status).toBe(201);
+    const checkouts = new Checkouts(temporal, service.config.temporal.taskQueue);
+
+    // An answer in flight holds the delivery back (for up to a minute here) until it is written.
+    const patient = new EventInbox(collections(mongo.db), checkouts, quiet, 60_000);
+    const answered = patient.answer();
+    await patient.record(notice('test:after-answer'));
+    const delivery = patient.kick('test:after-answer');
+    expect((await inbox.findOne({ _id: 'test:after-answer' }))!.state).toBe('recorded');
+    answered();
+    await delivery;
+    expect((await inbox.findOne({ _id: 'test:after-answer' }))!.state).toBe('signalled');
+
+    // An answer that never ends delays it only that long.
+    const brief = new EventInbox(collections(mongo.db), checkouts, quiet, 50);
+    brief.answer();
+    await brief.record(notice('test:answer-never-ends'));
+    await brief.kick('test:answer-never-ends');
+    expect((await inbox.findOne({ _id: 'test:answer-never-ends' }))!.state).toBe('signalled');
+  } finally {
+    await temporal.connection.close();
+    await mongo.client.close();
+    await service.stop();
+  }
+});
