@@ -1,6 +1,8 @@
 import type { MongoClient } from 'mongodb';
 import { collections, connectMongo } from '../../src/db/mongo';
 import { signKomoju } from '../../src/providers/komoju/signature';
+import { callbackDigest } from '../../src/providers/resurs/digest';
+import type { OrderDoc } from '../../src/db/schema';
 import { connectTemporal } from '../../src/temporal/client';
 import { eventually, http, startService, type TestService } from '../support/service';
 import { testServers } from '../support/servers';
@@ -116,4 +118,22 @@ test('a capture for a checkout that already closed is not dropped: it starts a s
     await temporal.connection.close();
   }
   expect((await http('GET', `${service.url}/checkouts/wh-late`)).json.status).toBe('cancelled');
+});
+
+test("a callback naming the provider's reference finds its order, whether that is the order's own id or not", async () => {
+  // Resurs books under the order id (read by key); a payment id chosen by Resurs is searched for.
+  const orders = collections(mongo.db(service.config.mongo.db)).orders;
+  await orders.insertMany([
+    { _id: 'ref-own', payment: { reference: 'ref-own' } },
+    { _id: 'ref-other', payment: { reference: 'RB-ref-991' } },
+  ] as unknown as OrderDoc[]);
+  const annulment = (paymentId: string) =>
+    http('GET', `${service.url}/webhooks/resurs/ANNULMENT?${new URLSearchParams({ paymentId, digest: callbackDigest([paymentId, ''], service.config.resurs.callbackSalt) })}`);
+
+  expect((await annulment('ref-own')).status).toBe(204);
+  expect((await annulment('RB-ref-991')).status).toBe(204);
+  expect((await annulment('RB-nobody')).status).toBe(410);
+  expect(await inbox().findOne({ _id: 'resurs:ANNULMENT:ref-own' })).toMatchObject({ orderId: 'ref-own' });
+  expect(await inbox().findOne({ _id: 'resurs:ANNULMENT:RB-ref-991' })).toMatchObject({ orderId: 'ref-other' });
+  expect(await inbox().findOne({ _id: 'resurs:ANNULMENT:RB-nobody' })).toMatchObject({ state: 'unroutable' });
 });
