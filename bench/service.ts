@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config';
 import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
 import { DEFAULT_PORTS, freePort } from '../src/stack/ports';
 import { projectRoot } from '../src/stack/tools';
+import { WORKER_PROCESS_ENV } from '../src/temporal/worker';
 
 export interface Proc {
   name: string;
@@ -161,7 +162,7 @@ export async function startSplit(dir: string, relayUrl: string, { apis, workers 
   const procs: Proc[] = [];
   const urls: string[] = [];
   try {
-    for (let i = 0; i < workers; i++) procs.push(startProc(`worker-${i + 1}`, dist('worker'), { ...endpoints, WORKER_METRICS_PORT: '0' }, dir));
+    for (let i = 0; i < workers; i++) procs.push(startProc(`worker-${i + 1}`, dist('worker'), { ...endpoints, ...WORKER_PROCESS_ENV, WORKER_METRICS_PORT: '0' }, dir));
     for (let i = 0; i < apis; i++) {
       const port = await freePort();
       urls.push(`http://127.0.0.1:${port}`);

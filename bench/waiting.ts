@@ -13,7 +13,10 @@ export interface WaitingResult {
   /** How many were waiting at once when memory was measured (all of them unless creation outran the deadlines). */
   waiting: number;
   createdPerSecond: number;
+  /** Each kind of process just before the first deadline, all of them waiting and the creation over. */
   rss: Record<string, number>;
+  /** The worker's largest RSS while the slips were being taken (sampled each second). */
+  workerPeak: number;
   drainSeconds: number;
   statuses: Record<string, number>;
   seats: { available: number; reserved: number; sold: number; capacity: number };
@@ -30,6 +33,9 @@ export async function manyWaiting(service: Service, api: string, count: number, 
     // aims at the expected end of the creation (re-estimated as it goes; ~14/s assumed at first)
     // plus a margin. The earliest deadline bounds the wait for all of them to be waiting.
     const started = Date.now();
+    const workerRss = () => sum(service.procs.filter((p) => p.name.startsWith('worker')).map((p) => p.rss()));
+    let workerPeak = workerRss();
+    const sampler = setInterval(() => (workerPeak = Math.max(workerPeak, workerRss())), 1000);
     let done = 0;
     let earliestDue = Infinity;
     await pool(count, 48, async (i) => {
@@ -39,11 +45,13 @@ export async function manyWaiting(service: Service, api: string, count: number, 
       earliestDue = Math.min(earliestDue, Date.now() + seconds * 1000);
       await konbiniSlip(api, EVENT, `slip-${i}`, seconds);
       if (++done % 1000 === 0) say(`  ${done} slips taken`);
-    });
+    }).finally(() => clearInterval(sampler));
     const createdPerSecond = count / ((Date.now() - started) / 1000);
     const waiting = await until(() => orders.countDocuments({ status: 'awaiting_payment' }), (n) => n === count || Date.now() > earliestDue, 900_000, 1000);
+    // What waiting costs, not what taking the slips did: measured in the quiet before the deadlines.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, earliestDue - 5_000 - Date.now())));
     const rss = {
-      worker: sum(service.procs.filter((p) => p.name.startsWith('worker')).map((p) => p.rss())),
+      worker: workerRss(),
       api: sum(service.procs.filter((p) => p.name.startsWith('api')).map((p) => p.rss())),
       database: sum(processesNamed(/^ferretdb/).map(treeRss)),
       temporal: sum(processesNamed(/^temporal$/).map(treeRss)),
@@ -58,7 +66,7 @@ export async function manyWaiting(service: Service, api: string, count: number, 
     );
     const drainSeconds = (Date.now() - drainFrom) / 1000;
     const event = (await (await fetch(`${api}/events/${EVENT}`)).json()) as { ticketTypes: Array<{ available: number; reserved: number; sold: number; capacity: number }> };
-    return { count, waiting, createdPerSecond, rss, drainSeconds, statuses, seats: event.ticketTypes[0] };
+    return { count, waiting, createdPerSecond, rss, workerPeak, drainSeconds, statuses, seats: event.ticketTypes[0] };
   } finally {
     await mongo.close();
   }

@@ -23,6 +23,16 @@ export interface CheckoutWorkerOptions {
 
 export const WORKFLOWS_PATH = path.join(__dirname, '../../workflows');
 
+/**
+ * The environment a worker process is best run with (docker-compose.yml sets it; set it where
+ * you run `npm run worker`). Node's defaults suit a short burst, not a process that stays up
+ * with thousands of checkouts waiting: glibc gives each of the SDK's native threads its own
+ * malloc arena, and V8's young generation grows to 16 MB per semi-space in each of the worker's
+ * two isolates. With these, a worker with 1,000 konbini checkouts waiting settled at 250–340 MB
+ * instead of 380–580 MB (BENCHMARKS.md).
+ */
+export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-semi-space-size=2' } as const;
+
 export async function createCheckoutWorker({ connection, namespace, taskQueue, deps, workflowBundle, codec, cachedWorkflows }: CheckoutWorkerOptions): Promise<Worker> {
   const bundle = workflowBundle ?? freshPrebuiltBundle();
   return Worker.create({

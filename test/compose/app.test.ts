@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONFIG_VARIABLES, KOMOJU_SANDBOX_PATH, loadConfig } from '../../src/config';
+import { WORKER_PROCESS_ENV } from '../../src/temporal/worker';
 import {
   HOST_TOKENS,
   ROOT,
@@ -38,7 +39,9 @@ const configOf = (name: (typeof APP_SERVICES)[number], host: Env) =>
 describe('api and worker services', () => {
   it.each(APP_SERVICES)('%s gets only variables the app reads, in production, wired to the stack', (name) => {
     const env = envOf(services[name]);
-    expect(Object.keys(env).filter((variable) => !CONFIG_VARIABLES.includes(variable))).toEqual([]);
+    // Besides the app's own: the worker's process settings for Node and glibc.
+    const processEnv: string[] = name === 'worker' ? Object.keys(WORKER_PROCESS_ENV) : [];
+    expect(Object.keys(env).filter((variable) => !CONFIG_VARIABLES.includes(variable) && !processEnv.includes(variable))).toEqual([]);
     expect(env).toMatchObject({
       NODE_ENV: 'production',
       TEMPORAL_ADDRESS: 'temporal:7233',
@@ -136,6 +139,10 @@ describe('api and worker services', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts[name]).toBe(command.join(' '));
     expect(services[name].entrypoint).toBeUndefined();
+  });
+
+  it('worker runs with the process environment a long-running worker needs', () => {
+    expect(envOf(services.worker)).toMatchObject(WORKER_PROCESS_ENV);
   });
 
   it('worker is scalable: no container_name, no host ports', () => {
