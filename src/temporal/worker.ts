@@ -14,7 +14,7 @@ export interface CheckoutWorkerOptions {
   /** The payload encryption; the API's client must use the same keys. */
   codec?: PayloadCodec;
   /**
-   * Runs kept in memory between tasks. Each costs the worker about 0.7 MB, and most checkouts
+   * Runs kept in memory between tasks. Each costs the worker a few hundred KB, and most checkouts
    * wait (a konbini slip for days): a bounded cache keeps memory flat however many wait, and a
    * run woken after eviction replays its short history (a few milliseconds).
    */
