@@ -39,10 +39,19 @@ async function main(): Promise<void> {
   say(`logs and data under ${dir}`);
   const rows: Row[] = [];
   const relay = await startRelay();
-  if (['p1', 'p2', 'resurs'].some((part) => only.has(part))) rows.push(...(await allInOneRows(dir, relay)));
-  if (only.has('p3')) rows.push(...(await waitingRows(dir, relay, waitingCount)));
-  if (only.has('p4')) rows.push(...(await startupRows(dir)));
-  if (only.has('scale')) rows.push(...(await scaleRows(dir, relay, quick ? 64 : 320)));
+  // A part that fails is a row of the table (missed), not the end of the run.
+  const part = async (name: string, run: () => Promise<Row[]>) => {
+    try {
+      rows.push(...(await run()));
+    } catch (err) {
+      say(`${name} failed: ${(err as Error).message}`);
+      rows.push({ measure: `${name} failed`, saga: (err as Error).message.replace(/\|/g, '/'), met: false });
+    }
+  };
+  if (['p1', 'p2', 'resurs'].some((name) => only.has(name))) await part('P1, P2, Resurs', () => allInOneRows(dir, relay));
+  if (only.has('p3')) await part('P3', () => waitingRows(dir, relay, waitingCount));
+  if (only.has('p4')) await part('P4', () => startupRows(dir));
+  if (only.has('scale')) await part('Scale-out', () => scaleRows(dir, relay, quick ? 64 : 320));
 
   if (retried.count > 0) rows.push({ measure: 'POST /checkouts answered 503 (provider not answering yet), asked again by the shop', saga: String(retried.count) });
   const section = [`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}${quick ? ' (--quick: small counts)' : ''}.`, '', table(rows)].join('\n');

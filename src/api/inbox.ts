@@ -20,9 +20,8 @@ const CLAIM_LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 6;
 const PASS_LIMIT = 500;
 /**
- * New events delivered at once by one process. A sale's burst of webhooks is answered first and
- * its checkouts woken a few at a time: each woken checkout takes the same cores and database the
- * next webhook's answer needs, and the provider is waiting for that answer.
+ * New events delivered at once by one process. During a sale's burst the providers' answers go
+ * first: each woken checkout takes the cores and the database the next answer needs.
  */
 const DELIVERIES_AT_ONCE = 8;
 /** The longest a new event's delivery gives way to webhook answers still being written. */
@@ -45,11 +44,7 @@ export class EventInbox {
     private readonly answersFirstMs = ANSWERS_FIRST_MS,
   ) {}
 
-  /**
-   * A webhook is being answered: new events wait to be delivered until no answer is (or
-   * answersFirstMs has passed). A woken checkout takes the cores and the database that the
-   * provider, waiting for its answer during a sale's burst, needs first. Returns the answer's end.
-   */
+  /** A webhook is being answered: new events wait until none is (at most answersFirstMs). Returns the answer's end. */
   answer(): () => void {
     this.answering++;
     let ended = false;
