@@ -1,5 +1,6 @@
 /** A server binary run as a child process: output kept for error messages, clean stop, readiness polling. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export interface ManagedChild {
@@ -35,7 +36,13 @@ const REAPER = [
   'exit $code',
 ].join('\n');
 
-export function spawnManaged(name: string, file: string, args: string[], env?: NodeJS.ProcessEnv): ManagedChild {
+export interface SpawnOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Also appends every line, and how the process ended, to this file (a test's evidence). */
+  outputFile?: string;
+}
+
+export function spawnManaged(name: string, file: string, args: string[], { env, outputFile }: SpawnOptions = {}): ManagedChild {
   // Its own process group (detached): a stop() that has to SIGKILL takes the shell, the watcher
   // and the server at once; a Ctrl-C reaches this process, which stops the servers in order.
   const child = spawn('/bin/sh', ['-c', REAPER, name, file, ...args], {
@@ -54,6 +61,8 @@ export function spawnManaged(name: string, file: string, args: string[], env?: N
   const lines: string[] = [];
   const watchers = new Set<(line: string) => void>();
   let exitedFlag = false;
+  const record = (line: string) => outputFile && fs.appendFileSync(outputFile, `${new Date().toISOString()} ${line}\n`);
+  record(`${name} started (pid ${child.pid})`);
 
   const exited = new Promise<number | string | null>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -61,6 +70,8 @@ export function spawnManaged(name: string, file: string, args: string[], env?: N
       child.stdin?.destroy();
       resolve(code ?? signal);
     });
+    // After 'close' (its output read to the end), so the file ends with how it ended.
+    child.once('close', (code, signal) => record(`${name} exited (${code ?? signal})`));
     child.once('error', (err) => {
       exitedFlag = true;
       lines.push(err.message);
@@ -81,6 +92,7 @@ export function spawnManaged(name: string, file: string, args: string[], env?: N
         if (line.trim() === '') continue;
         lines.push(line);
         if (lines.length > KEEP_LINES) lines.shift();
+        record(line);
         for (const watch of watchers) watch(line);
       }
     });

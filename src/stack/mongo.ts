@@ -11,6 +11,8 @@ export interface MongoWireServerOptions {
   binaryPath?: string;
   log?: ToolLog;
   startTimeoutMs?: number;
+  /** Also appends the server's own output, and its exit, to this file. */
+  outputFile?: string;
 }
 
 export interface MongoWireServer {
@@ -30,7 +32,7 @@ export async function startMongoWireServer(opts: MongoWireServerOptions): Promis
     opts.dataDir,
     '--log-level',
     'warn',
-  ]);
+  ], { outputFile: opts.outputFile });
   const timeoutMs = opts.startTimeoutMs ?? 30_000;
   try {
     // tools/ferretdb/main.go prints this once the listener is bound, with the real port.

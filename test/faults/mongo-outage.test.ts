@@ -29,8 +29,10 @@ test(`FerretDB stopped ${OUTAGE_MS / 1000} s under ${CHECKOUTS} checkouts: 503 m
   const binaryPath = await ensureFerretDb();
   const port = await freePort();
   const dataDir = path.join(scenario.dir, 'mongo');
+  // Its output goes to the scenario's folder: a restart that fails must say why.
+  const outputFile = scenario.logFile('ferretdb');
   const log = () => undefined;
-  mongo = await startMongoWireServer({ dataDir, port, binaryPath, log });
+  mongo = await startMongoWireServer({ dataDir, port, binaryPath, log, outputFile });
   service = await startSplitService(scenario, { temporalAddress: testServers().temporalAddress, mongoUri: mongo.uri }, { KONBINI_GRACE: '1s' });
   const svc = service;
   svc.supervise();
@@ -49,7 +51,7 @@ test(`FerretDB stopped ${OUTAGE_MS / 1000} s under ${CHECKOUTS} checkouts: 503 m
     { what: 'POST /checkouts', method: 'POST', path: '/checkouts', body: () => ({}) },
   ]);
   await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-  mongo = await startMongoWireServer({ dataDir, port, binaryPath, log });
+  mongo = await startMongoWireServer({ dataDir, port, binaryPath, log, outputFile });
   const outageMs = Date.now() - outageStarted;
   const seen = await probes.stop();
 
