@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Filter } from 'mongodb';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Store } from '../db/mongo';
 import type { InboxDoc } from '../db/schema';
@@ -32,8 +33,8 @@ export class EventInbox {
   private running: Promise<void> | undefined;
   private readonly delivering = new Set<Promise<void>>();
   private again = false;
-  private freeSlots = DELIVERIES_AT_ONCE;
-  private readonly queued: Array<() => void> = [];
+  /** A queued event stays `recorded` until its turn: a crash loses nothing. */
+  private readonly inTurn = pLimit(DELIVERIES_AT_ONCE);
   private answering = 0;
   private readonly afterAnswers = new Set<() => void>();
 
@@ -111,19 +112,6 @@ export class EventInbox {
     this.delivering.add(task);
     void task.finally(() => this.delivering.delete(task));
     return task;
-  }
-
-  /** Runs `work` once fewer than DELIVERIES_AT_ONCE others run (a queued event stays `recorded`: a crash loses nothing). */
-  private async inTurn(work: () => Promise<void>): Promise<void> {
-    if (this.freeSlots > 0) this.freeSlots--;
-    else await new Promise<void>((resolve) => this.queued.push(resolve));
-    try {
-      await work();
-    } finally {
-      const next = this.queued.shift();
-      if (next) next();
-      else this.freeSlots++;
-    }
   }
 
   /** Resolves once no relay pass or delivery is running (before the process lets go of its database). */

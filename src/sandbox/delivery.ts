@@ -3,6 +3,17 @@
  * one attempt (any answer counts as an answer, a redirect is not followed), a doubling backoff,
  * and pauses that closing the sandbox cuts short.
  */
+import pLimit from 'p-limit';
+
+/**
+ * Attempts one sandbox has in flight at once. A provider delivers a burst (every konbini slip
+ * of a day falls due at 23:59:59 JST) over a few connections at a time; all at once, the shop's
+ * answers queued past the attempt timeout and each retry lengthened the queue.
+ */
+export const ATTEMPTS_AT_ONCE = 16;
+
+/** Runs delivery attempts ATTEMPTS_AT_ONCE at a time; the rest wait their turn (still `pending` on record). */
+export const deliveryLanes = () => pLimit(ATTEMPTS_AT_ONCE);
 export interface AttemptResult {
   status: number | null;
   error: string | null;

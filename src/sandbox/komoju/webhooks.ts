@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { signKomoju } from '../../providers/komoju/signature';
 import type { KomojuEvent, KomojuEventType, KomojuPayment } from '../../providers/komoju/types';
-import { attemptDelivery, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
+import { attemptDelivery, deliveryLanes, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
 import { COLLECTIONS, newId } from './store';
 
 export interface SandboxLog {
@@ -52,6 +52,7 @@ export class WebhookSender {
   readonly deliveries: Collection<WebhookDeliveryDoc>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly pauses = new Pauses();
+  private readonly lanes = deliveryLanes();
   private closed = false;
   /** How many of the next events are lost on the way (recorded as `dropped`, never sent). */
   private toDrop = 0;
@@ -148,7 +149,9 @@ export class WebhookSender {
     const maxAttempts = this.options.maxAttempts ?? 10;
     const signature = signKomoju(doc.body, this.options.secret);
     for (let attempt = doc.attempts + 1; attempt <= maxAttempts && !this.closed; attempt++) {
-      const { status, error } = await this.attempt(doc, signature);
+      const result = await this.lanes(() => (this.closed ? undefined : this.attempt(doc, signature)));
+      if (!result) return; // closed while waiting its turn: still `pending`, resumed at the next start
+      const { status, error } = result;
       const ok = status !== null && status >= 200 && status < 300;
       const last = attempt === maxAttempts;
       await recordDelivery(

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { CALLBACK_DIGEST_PARAMETERS, callbackDigest, type DigestAlgorithm } from '../../providers/resurs/digest';
 import type { ResursCallbackType } from '../../providers/resurs/types';
-import { attemptDelivery, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
+import { attemptDelivery, deliveryLanes, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
 import { COLLECTIONS, newToken } from './store';
 
 /**
@@ -107,6 +107,7 @@ export class CallbackSender {
   readonly deliveries: Collection<CallbackDeliveryDoc>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly pauses = new Pauses();
+  private readonly lanes = deliveryLanes();
   private closed = false;
   private readonly log: SandboxLog;
   private readonly now: () => Date;
@@ -205,7 +206,9 @@ export class CallbackSender {
   private async deliver(doc: CallbackDeliveryDoc, password: string | null): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 20;
     for (let attempt = doc.attempts + 1; attempt <= maxAttempts && !this.closed; attempt++) {
-      const { status, error } = await this.attempt(doc, password);
+      const result = await this.lanes(() => (this.closed ? undefined : this.attempt(doc, password)));
+      if (!result) return; // closed while waiting its turn: still `pending`, resumed at the next start
+      const { status, error } = result;
       const ok = status !== null && status < 300;
       const last = attempt === maxAttempts;
       const at = this.now();
