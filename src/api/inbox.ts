@@ -20,6 +20,8 @@ const CLAIM_LEASE_MS = 60_000;
 /** A refused event is offered again this many times (REFUSED_RETRY_MS apart), then left to operators. */
 const MAX_ATTEMPTS = 6;
 const PASS_LIMIT = 500;
+/** Due events a pass reads at once (a plain read, beside the writes), then claims one by one. */
+const PASS_BATCH = 100;
 /**
  * New events delivered at once by one process. During a sale's burst the providers' answers go
  * first: each woken checkout takes the cores and the database the next answer needs.
@@ -125,25 +127,25 @@ export class EventInbox {
     return this.store.inbox.countDocuments({ state: { $in: ['recorded', 'delivering'] } });
   }
 
-  /** One pass: delivers what is due, oldest first; stops early when Temporal cannot be reached. */
+  /**
+   * One pass: delivers what is due, oldest first; stops early when Temporal cannot be reached.
+   * It reads a batch of due ids, then claims each by its id. A claim with the due filter itself
+   * (a sorted findOneAndUpdate) made FerretDB scan and sort the whole inbox inside the claim's
+   * write, holding up every other write, webhook answers too, while thousands were due.
+   */
   private async relay(): Promise<void> {
-    for (let n = 0; n < PASS_LIMIT; n++) {
-      const doc = await this.claimNext();
-      if (!doc) return;
-      if (!(await this.deliver(doc))) return;
+    let claimed = 0;
+    while (claimed < PASS_LIMIT) {
+      const due = await this.store.inbox.find(dueNow(), { sort: { receivedAt: 1 }, limit: PASS_BATCH, projection: { _id: 1 } }).toArray();
+      if (due.length === 0) return;
+      for (const { _id } of due) {
+        const doc = await this.claim({ _id, ...dueNow() });
+        if (!doc) continue; // another process took it meanwhile
+        claimed++;
+        if (!(await this.deliver(doc))) return;
+      }
     }
     this.again = true;
-  }
-
-  private claimNext(): Promise<InboxDoc | null> {
-    const now = new Date();
-    return this.claim({
-      $or: [
-        { state: 'recorded', dueAt: { $lte: now } },
-        { state: 'refused', dueAt: { $lte: now }, attempts: { $lt: MAX_ATTEMPTS } },
-        { state: 'delivering', dueAt: { $lte: new Date(now.getTime() - CLAIM_LEASE_MS) } },
-      ],
-    });
   }
 
   private claim(filter: Filter<InboxDoc>): Promise<InboxDoc | null> {
@@ -194,4 +196,16 @@ function correlation(doc: InboxDoc, orderId: string) {
   // A webhook's record is `${provider}:${the provider's event id}`; other sources have no provider event.
   const providerEventId = doc.source === 'webhook' ? doc._id.slice(doc.provider.length + 1) : undefined;
   return { eventId: doc._id, orderId, workflowId: checkoutWorkflowId(orderId), ...(providerEventId ? { providerEventId } : {}) };
+}
+
+/** What a relay pass may claim now: new, refused and due again, or claimed by a relay that died. */
+function dueNow(): Filter<InboxDoc> {
+  const now = new Date();
+  return {
+    $or: [
+      { state: 'recorded', dueAt: { $lte: now } },
+      { state: 'refused', dueAt: { $lte: now }, attempts: { $lt: MAX_ATTEMPTS } },
+      { state: 'delivering', dueAt: { $lte: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+    ],
+  };
 }

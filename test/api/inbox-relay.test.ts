@@ -74,7 +74,8 @@ test('several API processes relaying one inbox signal each event exactly once', 
 
     // Three "API processes" with their own relays over the same database.
     const relays = [0, 1, 2].map(() => new EventInbox(collections(mongo.db), new Checkouts(temporal, service.config.temporal.taskQueue), quiet));
-    const ids = Array.from({ length: 40 }, (_, n) => `test:refund-notice-${n}`);
+    // More than one pass's batch (PASS_BATCH, 100): a pass reads due ids again until none are left.
+    const ids = Array.from({ length: 130 }, (_, n) => `test:refund-notice-${n}`);
     for (const id of ids) {
       await relays[0].record({ _id: id, provider: 'komoju', source: 'webhook', type: 'payment.refunded', orderId: 'relay-1', paymentId: null, signal: 'refunded', body: '{}', state: 'recorded' });
     }
