@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the checkout measured from outside, over HTTP, beside the raw engine on the
  * same servers in the same run; prints one table and writes it into BENCHMARKS.md.
- *   npm run bench                       everything (under 10 minutes on 2 cores)
+ *   npm run bench                       everything (about an hour on 2 cores, most of it P3 with 10,000)
  *   npm run bench -- --only p1,p2       some parts: p1 p2 resurs p3 p4 scale
  *   npm run bench -- --quick            small counts, to try the harness
  *   npm run bench -- --waiting=2000     P3 with fewer waiting checkouts (10,000 take the better part of an hour)
@@ -39,11 +39,13 @@ async function main(): Promise<void> {
   say(`logs and data under ${dir}`);
   const rows: Row[] = [];
   const relay = await startRelay();
-  // A part that fails is a row of the table (missed), not the end of the run.
+  // A part that fails is a row of the table (missed), not the end of the run; the run then exits 1.
+  let failed = 0;
   const part = async (name: string, run: () => Promise<Row[]>) => {
     try {
       rows.push(...(await run()));
     } catch (err) {
+      failed++;
       say(`${name} failed: ${(err as Error).message}`);
       rows.push({ measure: `${name} failed`, saga: (err as Error).message.replace(/\|/g, '/'), met: false });
     }
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
   console.log(`\n${section}\n`);
   if (!quick && only.size >= 6) say(`written to ${writeBenchmarks(section)}`);
   await relay.close();
+  if (failed > 0) process.exitCode = 1;
 }
 
 /** P1, P2 and Resurs: `npm start`'s single process, beside the raw engine on its Temporal server. */
