@@ -14,6 +14,7 @@ export const ATTEMPTS_AT_ONCE = 16;
 
 /** Runs delivery attempts ATTEMPTS_AT_ONCE at a time; the rest wait their turn (still `pending` on record). */
 export const deliveryLanes = () => pLimit(ATTEMPTS_AT_ONCE);
+
 export interface AttemptResult {
   status: number | null;
   error: string | null;

@@ -61,7 +61,9 @@ export function spawnManaged(name: string, file: string, args: string[], { env, 
   const lines: string[] = [];
   const watchers = new Set<(line: string) => void>();
   let exitedFlag = false;
-  const record = (line: string) => outputFile && fs.appendFileSync(outputFile, `${new Date().toISOString()} ${line}\n`);
+  const record = (line: string) => {
+    if (outputFile) fs.appendFileSync(outputFile, `${new Date().toISOString()} ${line}\n`);
+  };
   record(`${name} started (pid ${child.pid})`);
 
   const exited = new Promise<number | string | null>((resolve) => {
