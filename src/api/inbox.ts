@@ -108,7 +108,7 @@ export class EventInbox {
 
   private deliverNow(id: string): Promise<void> {
     const task = this.answersFirst().then(() => this.inTurn(async () => {
-      const doc = await this.claim({ _id: id, state: 'recorded' });
+      const doc = await this.claim(id, { state: 'recorded' });
       if (doc) await this.deliver(doc);
     })).catch((err) => this.log.warn({ err, eventId: id }, 'inbox: a new event could not be delivered yet; the next pass retries'));
     this.delivering.add(task);
@@ -139,7 +139,7 @@ export class EventInbox {
       const due = await this.store.inbox.find(dueNow(), { sort: { receivedAt: 1 }, limit: PASS_BATCH, projection: { _id: 1 } }).toArray();
       if (due.length === 0) return;
       for (const { _id } of due) {
-        const doc = await this.claim({ _id, ...dueNow() });
+        const doc = await this.claim(_id, dueNow());
         if (!doc) continue; // another process took it meanwhile
         claimed++;
         if (!(await this.deliver(doc))) return;
@@ -148,11 +148,12 @@ export class EventInbox {
     this.again = true;
   }
 
-  private claim(filter: Filter<InboxDoc>): Promise<InboxDoc | null> {
+  /** Claims one event by its id, if it is still as `when` says (recorded, or due). */
+  private claim(id: string, when: Filter<InboxDoc>): Promise<InboxDoc | null> {
     return this.store.inbox.findOneAndUpdate(
-      filter,
+      { ...when, _id: id },
       { $set: { state: 'delivering', claimedBy: this.relayId, dueAt: new Date() }, $inc: { attempts: 1 } },
-      { sort: { receivedAt: 1 }, returnDocument: 'after' },
+      { returnDocument: 'after' },
     );
   }
 

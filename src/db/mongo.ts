@@ -1,4 +1,5 @@
 import { Db, MongoClient } from 'mongodb';
+import { failWritesToClosedConnections } from './closed-connection-writes';
 import type { EventDoc, InventoryDoc, OrderDoc, TicketDoc, EmailDoc, InboxDoc, SeatHoldDoc } from './schema';
 
 
@@ -17,6 +18,7 @@ export function collections(db: Db) {
 export type Store = ReturnType<typeof collections>;
 
 export async function connectMongo(uri: string, dbName: string): Promise<{ client: MongoClient; db: Db }> {
+  if (!failWritesToClosedConnections()) process.emitWarning('mongodb driver changed: the closed-connection write workaround is not installed (see src/db/closed-connection-writes.ts)');
   // Short server selection so an unreachable database fails readiness checks fast; operations retry.
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
   await client.connect();

@@ -3,7 +3,7 @@ import type { KomojuCardDetails } from '../../providers/komoju/types';
 import { sandboxRoot, type SandboxContext } from './context';
 import { defaultDeadline, konbiniPayment, konbiniStore, MAX_DEADLINE_SECONDS, parseDeadlineSeconds } from './konbini';
 import { renderError, renderNotFound, renderSessionPage, returnUrlFor, sendPage, TEST_CARDS, type PageView } from './page';
-import { paymentFor, sessionExpired, type SessionDoc, toWirePayment } from './store';
+import { paymentFor, type PaymentDoc, sessionExpired, type SessionDoc, toWirePayment } from './store';
 
 /** The customer-facing hosted page: `GET /sessions/:id`, `POST /sessions/:id/pay|konbini|cancel`. */
 
@@ -81,7 +81,7 @@ export function hostedRoutes(ctx: SandboxContext): Router {
       return notPayable(ctx, req, res, current);
     }
     ctx.log.info({ sessionId: session._id, paymentId: payment._id }, 'komoju sandbox: payment captured');
-    await ctx.webhooks.send('payment.captured', toWirePayment(payment));
+    await announce(ctx, payment);
     res.redirect(303, returnUrlFor(claimed));
   });
 
@@ -108,7 +108,7 @@ export function hostedRoutes(ctx: SandboxContext): Router {
     const claimed = await ctx.store.claimSession(session._id, payment, now);
     if (!claimed) return notPayable(ctx, req, res, (await ctx.store.findSession(session._id)) ?? session);
     ctx.log.info({ sessionId: session._id, paymentId: payment._id, store: store.id }, 'komoju sandbox: konbini slip issued');
-    await ctx.webhooks.send('payment.authorized', toWirePayment(payment));
+    await announce(ctx, payment);
     res.redirect(303, returnUrlFor(claimed));
   });
 
@@ -129,8 +129,25 @@ export function hostedRoutes(ctx: SandboxContext): Router {
 
 const DEADLINE_ERROR = `deadline_seconds must be a whole number of seconds from 1 to ${MAX_DEADLINE_SECONDS}.`;
 
+/**
+ * The event that tells the shop of a new payment (card: captured; konbini: the slip, authorized).
+ * Its id comes from the payment, so announcing again cannot send it twice.
+ */
+async function announce(ctx: SandboxContext, payment: PaymentDoc): Promise<void> {
+  await ctx.webhooks.send(payment.status === 'captured' ? 'payment.captured' : 'payment.authorized', toWirePayment(payment), { id: `evt_${payment._id}` });
+}
+
 /** A second pay on a finished session creates nothing: a paid one goes back to the shop. */
-function notPayable(ctx: SandboxContext, req: Request, res: Response, session: SessionDoc): void {
-  if (session.status === 'completed') return res.redirect(303, returnUrlFor(session));
+async function notPayable(ctx: SandboxContext, req: Request, res: Response, session: SessionDoc): Promise<void> {
+  if (session.status === 'completed') {
+    // A repeated submit (double click, back button, a retry after an error page): the first one
+    // stands. If it failed after claiming the session (the database went away), finish its work:
+    // the payment and its webhook, as KOMOJU never takes a payment without announcing it.
+    if (session.payment_seed) {
+      await ctx.store.paymentOf(session);
+      await announce(ctx, session.payment_seed);
+    }
+    return res.redirect(303, returnUrlFor(session));
+  }
   sendPage(res, 409, page(ctx, req, session));
 }

@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { signKomoju } from '../../providers/komoju/signature';
 import type { KomojuEvent, KomojuEventType, KomojuPayment } from '../../providers/komoju/types';
 import { attemptDelivery, deliveryLanes, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
@@ -70,14 +70,13 @@ export class WebhookSender {
     await this.deliveries.createIndex({ payment_id: 1 });
   }
 
-  /** Records the event and starts delivering it; returns the event id at once. */
   /**
-   * Records the event, then delivers it in the background. Recorded before the caller answers,
-   * as KOMOJU records an event with the change it reports: a sandbox killed right after a
-   * payment still delivers its webhook after the restart (see `resume`).
+   * Records the event, then delivers it in the background; returns its id. Recorded before the
+   * caller answers, as KOMOJU records an event with the change it reports: a sandbox killed right
+   * after a payment still delivers its webhook after the restart (see `resume`). With a given
+   * `id`, an event already recorded under it is neither recorded nor sent again.
    */
-  async send(type: KomojuEventType, payment: KomojuPayment | null): Promise<string> {
-    const id = `evt_${newId()}`;
+  async send(type: KomojuEventType, payment: KomojuPayment | null, { id = `evt_${newId()}` }: { id?: string } = {}): Promise<string> {
     const event: KomojuEvent<KomojuPayment | Record<string, never>> = {
       id,
       type,
@@ -106,7 +105,12 @@ export class WebhookSender {
       this.log.info({ eventId: doc._id, type: doc.type }, 'komoju sandbox: webhook dropped on purpose');
       return id;
     }
-    await this.deliveries.insertOne(doc);
+    try {
+      await this.deliveries.insertOne(doc);
+    } catch (err) {
+      if (err instanceof MongoServerError && err.code === 11000) return id; // recorded before
+      throw err;
+    }
     this.start(doc);
     return id;
   }
