@@ -31,8 +31,8 @@ export async function manyWaiting(service: Service, api: string, count: number, 
   try {
     // Every slip falls due at about the same moment, once all of them are out: the deadline
     // aims at the expected end of the creation plus a margin, re-estimated as it goes. The first
-    // 200 set the earliest deadline, so they assume a slow ~8/s (assuming 14/s, 10,000 slips
-    // taken at 10/s began to expire before the last was out).
+    // 200 set the earliest deadline, so they assume a slow 4/s (assuming 14/s, then 8/s, 10,000
+    // slips taken at 10/s and at 5.6/s began to expire before the last was out).
     const started = Date.now();
     const workerRss = () => sum(service.procs.filter((p) => p.name.startsWith('worker')).map((p) => p.rss()));
     let workerPeak = workerRss();
@@ -40,7 +40,7 @@ export async function manyWaiting(service: Service, api: string, count: number, 
     let done = 0;
     let earliestDue = Infinity;
     await pool(count, 48, async (i) => {
-      const perMs = done >= 200 ? (Date.now() - started) / done : 120;
+      const perMs = done >= 200 ? (Date.now() - started) / done : 250;
       const dueAt = Math.max(earliestDue === Infinity ? 0 : earliestDue, started + perMs * count * 1.3 + 60_000);
       const seconds = Math.max(30, Math.ceil((dueAt - Date.now()) / 1000));
       earliestDue = Math.min(earliestDue, Date.now() + seconds * 1000);
