@@ -4,6 +4,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Router } from 'express';
 import type { Db, MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
+import { paced } from './api/paced';
 import { createApp } from './app';
 import type { Config } from './config';
 import { collections, connectMongo, ensureIndexes } from './db/mongo';
@@ -55,15 +56,18 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
   const { app, inbox } = createApp({ config, db, checkouts, providers: createProviders(config, metrics), metrics, log, mounts, codec });
 
   // The relay also runs on a timer: for events recorded while Temporal was unreachable, claims
-  // left by a process that died, and refused events offered again.
-  const relay = setInterval(() => {
-    void inbox.kick();
-    inbox
-      .backlog()
-      .then((backlog) => metrics.webhookBacklog.set(backlog))
-      .catch((err: unknown) => log.warn({ err }, 'could not count the inbox backlog'));
-  }, 5000);
-  relay.unref();
+  // left by a process that died, and refused events offered again. The pass and the backlog
+  // count scan the inbox on FerretDB, so the next waits ten times as long as they took (≥ 5 s).
+  const relay = paced(
+    async () => {
+      await inbox.kick();
+      await inbox
+        .backlog()
+        .then((backlog) => metrics.webhookBacklog.set(backlog))
+        .catch((err: unknown) => log.warn({ err }, 'could not count the inbox backlog'));
+    },
+    { everyMs: 5000, share: 10 },
+  );
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s)).on('error', reject);
@@ -74,7 +78,7 @@ export async function startApi(config: Config, endpoints: Pick<Endpoints, 'tempo
     server,
     url: `http://localhost:${port}`,
     async close() {
-      clearInterval(relay);
+      relay.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await inbox.idle();
