@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CheckoutItem, PricedItem } from '../src/domain/checkout';
+import { isDuplicateKey } from '../src/db/mongo';
 import { seatHoldId, type SeatHoldDoc } from '../src/db/schema';
 import { NO_HOLD, SOLD_OUT } from '../src/temporal/messages';
 import type { ActivityDeps } from './deps';
@@ -44,7 +45,7 @@ export function createSeatActivities({ store, metrics }: ActivityDeps) {
       await store.seatHolds.insertOne(doc);
       return doc;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return null;
+      if (isDuplicateKey(err)) return null;
       throw err;
     }
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Store } from '../db/mongo';
+import { isDuplicateKey, type Store } from '../db/mongo';
 import { inventoryId, type EventDoc, type InventoryDoc } from '../db/schema';
 import { HttpError, notFound, parseBody } from './errors';
 
@@ -57,7 +57,7 @@ export function eventsRouter(store: Store, requireAdmin: import('express').Reque
     try {
       await store.events.insertOne(event);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new HttpError(409, 'already_exists', `event ${event._id} already exists`);
+      if (isDuplicateKey(err)) throw new HttpError(409, 'already_exists', `event ${event._id} already exists`);
       throw err;
     }
     const inventory: InventoryDoc[] = event.ticketTypes.map((type) => ({

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Filter } from 'mongodb';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import type { Store } from '../db/mongo';
+import { isDuplicateKey, type Store } from '../db/mongo';
 import type { InboxDoc } from '../db/schema';
 import type { Checkouts } from '../temporal/client';
 import { checkoutWorkflowId } from '../temporal/messages';
@@ -79,7 +79,7 @@ export class EventInbox {
       await this.store.inbox.insertOne({ ...event, receivedAt: now, dueAt: now, attempts: 0 });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

@@ -17,6 +17,11 @@ export function collections(db: Db) {
 }
 export type Store = ReturnType<typeof collections>;
 
+/** A write refused because a document with that key exists: for inserts that double as "only once". */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
 export async function connectMongo(uri: string, dbName: string): Promise<{ client: MongoClient; db: Db }> {
   if (!failWritesToClosedConnections()) process.emitWarning('mongodb driver changed: the closed-connection write workaround is not installed (see src/db/closed-connection-writes.ts)');
   // Short server selection so an unreachable database fails readiness checks fast; operations retry.

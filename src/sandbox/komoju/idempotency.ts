@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../../db/mongo';
 import { COLLECTIONS } from './store';
 
 /**
@@ -138,8 +139,4 @@ export class IdempotencyStore {
       },
     };
   }
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }

@@ -1,4 +1,5 @@
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../../db/mongo';
 import { signKomoju } from '../../providers/komoju/signature';
 import type { KomojuEvent, KomojuEventType, KomojuPayment } from '../../providers/komoju/types';
 import { attemptDelivery, deliveryLanes, Pauses, recordDelivery, retryDelay, type AttemptResult } from '../delivery';
@@ -108,7 +109,7 @@ export class WebhookSender {
     try {
       await this.deliveries.insertOne(doc);
     } catch (err) {
-      if (err instanceof MongoServerError && err.code === 11000) return id; // recorded before
+      if (isDuplicateKey(err)) return id; // recorded before
       throw err;
     }
     this.start(doc);

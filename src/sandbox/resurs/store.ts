@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../../db/mongo';
 import type { ResursPaymentDiffType, ResursSpecLine } from '../../providers/resurs/types';
 import type { CheckoutSessionDoc } from './checkout';
 import type { TestOutcome } from './persons';
@@ -194,7 +195,7 @@ export class ResursStore {
       const result = await this.payments.replaceOne({ _id, state: { $ne: 'BOOKED' } }, rest, { upsert: true });
       return result.matchedCount + result.upsertedCount > 0;
     } catch (err) {
-      if ((err as { code?: unknown }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
