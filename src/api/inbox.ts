@@ -203,6 +203,7 @@ function correlation(doc: InboxDoc, orderId: string) {
 function dueNow(): Filter<InboxDoc> {
   const now = new Date();
   return {
+    state: { $in: ['recorded', 'refused', 'delivering'] }, // the same; lets the embedded database use its state index
     $or: [
       { state: 'recorded', dueAt: { $lte: now } },
       { state: 'refused', dueAt: { $lte: now }, attempts: { $lt: MAX_ATTEMPTS } },

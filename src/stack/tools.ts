@@ -143,7 +143,7 @@ function ferretSourceHash(moduleDir: string): string {
   const hash = createHash('sha256');
   const names = fs.readdirSync(moduleDir).filter((n) => n.endsWith('.go') || n === 'go.mod' || n === 'go.sum');
   for (const name of names.sort()) hash.update(`${name}\0`).update(fs.readFileSync(path.join(moduleDir, name)));
-  hash.update(overlayFingerprint());
+  hash.update(overlayFingerprint(moduleDir));
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -133,3 +133,38 @@ test('queries without a filter still work with the _id patch: aggregate, count, 
   expect((await inventory.find().toArray()).length).toBeGreaterThanOrEqual(2);
   await expect(inventory.findOne({ _id: 'all:2' })).resolves.toMatchObject({ reserved: 1 });
 });
+
+describe('filters on plain strings are asked of SQLite, answered from an index where there is one', () => {
+  interface Event { _id: string; state: string | string[]; receivedAt: number; tag?: string }
+  let inbox: Collection<Event>;
+  const plan = async (filter: object) => JSON.stringify(await inbox.find(filter).explain());
+
+  beforeAll(async () => {
+    inbox = fresh.db.collection<Event>('inbox-pushdown');
+    await inbox.createIndex({ state: 1, receivedAt: 1 });
+    await inbox.insertMany(Array.from({ length: 30 }, (_, n) => ({ _id: `e${n}`, state: n % 3 === 0 ? 'recorded' : 'delivered', receivedAt: n })));
+    await inbox.insertMany([
+      { _id: 'array', state: ['refused', 'recorded'], receivedAt: 100 }, // MongoDB matches a string against an array holding it
+      { _id: 'odd', state: 'a<b & "c"', receivedAt: 101 }, // not compared as JSON text (escaping differs), still found
+    ]);
+  });
+
+  test('equality and $in search the index; a filter on another field still scans', async () => {
+    expect(await plan({ state: 'recorded' })).toMatch(/SEARCH \S+ USING INDEX \S+state_1_receivedAt_1/);
+    expect(await plan({ state: { $in: ['recorded', 'refused'] }, receivedAt: { $lte: 50 } })).toMatch(/USING INDEX \S+state_1_receivedAt_1/);
+    expect(await plan({ receivedAt: { $lte: 50 } })).toMatch(/SCAN /);
+  });
+
+  test('every matching document is still found: arrays, $eq, $in with $or, counts and updates', async () => {
+    const ids = async (filter: object) => (await inbox.find(filter, { sort: { receivedAt: 1 } }).toArray()).map((d) => d._id);
+    expect(await ids({ state: 'recorded' })).toEqual(['e0', 'e3', 'e6', 'e9', 'e12', 'e15', 'e18', 'e21', 'e24', 'e27', 'array']);
+    expect(await ids({ state: { $eq: 'refused' } })).toEqual(['array']);
+    expect(await ids({ state: { $in: ['refused', 'nothing'] } })).toEqual(['array']);
+    expect(await ids({ state: 'a<b & "c"' })).toEqual(['odd']);
+    expect(await ids({ state: { $in: ['recorded', 'delivered'] }, $or: [{ receivedAt: 1 }, { receivedAt: 100 }] })).toEqual(['e1', 'array']);
+    await expect(inbox.countDocuments({ state: 'delivered' })).resolves.toBe(20);
+    await expect(inbox.updateMany({ state: 'recorded', receivedAt: { $gte: 20 } }, { $set: { tag: 'late' } })).resolves.toMatchObject({ modifiedCount: 4 });
+    await expect(inbox.findOneAndUpdate({ state: 'refused' }, { $set: { tag: 'array' } })).resolves.toMatchObject({ _id: 'array' });
+    await expect(inbox.countDocuments({ tag: { $exists: true } })).resolves.toBe(4);
+  });
+});
