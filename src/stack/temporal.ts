@@ -65,6 +65,22 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const cli = opts.cliPath === undefined ? await ensureTemporalCli(log) : (opts.cliPath ?? undefined);
   if (!cli) return startViaSdk(opts, log);
 
+  // A port picked here is only free when picked: another process (or an outgoing connection's
+  // own port) may take it before the server binds it. Then the server fails at once; pick again.
+  const picksPorts = opts.port === undefined || (!opts.headless && opts.uiPort === undefined);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCli(cli, opts);
+    } catch (err) {
+      if (!picksPorts || attempt === PORT_ATTEMPTS || !/address already in use/.test(String(err))) throw err;
+      log(`a port picked for the Temporal dev server was taken before it started; trying others (${String(err).slice(0, 160)})`);
+    }
+  }
+}
+
+const PORT_ATTEMPTS = 3;
+
+async function startCli(cli: string, opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
   const uiPort = opts.headless ? undefined : (opts.uiPort ?? (await freePort()));
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];

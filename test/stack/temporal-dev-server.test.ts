@@ -1,7 +1,11 @@
 /** The shared Temporal dev server is a real server with the checkout search attributes registered. */
+import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import * as ports from '../../src/stack/ports';
+import { acceptsConnections } from '../../src/stack/ports';
+import { startTemporalDevServer } from '../../src/stack/temporal';
 import { listCustomSearchAttributes, OPERATOR_QUERIES, registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { eventually } from '../support/eventually';
 import { testServers } from '../support/servers';
@@ -90,3 +94,25 @@ async function eventuallyRegistered<T>(call: () => Promise<T>): Promise<T> {
     }
   }
 }
+
+test('a port taken between picking it and the server binding it is picked again', async () => {
+  // The race seen on a clean clone: the picked port was in use by the time the server bound it.
+  const taken = net.createServer((socket) => socket.destroy()); // held, not served
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const takenPort = (taken.address() as net.AddressInfo).port;
+  const pick = jest.spyOn(ports, 'freePort').mockResolvedValueOnce(takenPort);
+  const lines: string[] = [];
+  try {
+    const server = await startTemporalDevServer({ namespace: 'default', headless: true, cliPath: testServers().temporalCli!, log: (line) => lines.push(line) });
+    try {
+      expect(server.address).not.toBe(`127.0.0.1:${takenPort}`);
+      await expect(acceptsConnections(server.address)).resolves.toBeUndefined();
+      expect(lines.join('\n')).toMatch(/taken before it started/);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    pick.mockRestore();
+    await new Promise((resolve) => taken.close(resolve));
+  }
+});
