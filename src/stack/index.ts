@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Config } from '../config';
 import { startMongoWireServer } from './mongo';
-import { DEFAULT_PORTS, freePort, requireFreePort } from './ports';
+import { DEFAULT_PORTS, requireFreePort } from './ports';
 import { startSmtpCapture } from './smtp';
 import { startTemporalDevServer } from './temporal';
 
@@ -41,8 +41,9 @@ interface Part {
 
 export async function startEmbeddedStack(config: Config, log: StackLog, opts: StackOptions = {}): Promise<EmbeddedStack> {
   const toolLog = (line: string) => log.info(line);
+  // 0: any free port, bound by the server itself (a port picked here could be taken before it binds).
   const port = (fixed: number, what: string, hint: string) =>
-    opts.freePorts ? freePort() : requireFreePort(fixed, what, hint);
+    opts.freePorts ? Promise.resolve(0) : requireFreePort(fixed, what, hint);
   const started: Part[] = [];
   const result: Partial<EmbeddedStack> = {
     temporalAddress: config.temporal.address,
@@ -68,8 +69,8 @@ export async function startEmbeddedStack(config: Config, log: StackLog, opts: St
     tasks.push(
       startTemporalDevServer({
         dataDir: path.join(config.dataDir, 'temporal'),
-        port: temporalPort,
-        uiPort,
+        port: temporalPort || undefined, // undefined: it picks, and picks again if one is taken
+        uiPort: uiPort || undefined,
         uiCodecEndpoint: opts.uiCodecEndpoint,
         namespace: config.temporal.namespace,
         log: toolLog,
