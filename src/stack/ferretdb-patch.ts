@@ -26,44 +26,30 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** FerretDB's own `_id`-only WHERE clause, as Query has it and as Explain has it (which also notes the pushdown). */
+const idOnlyWhere = (explain: boolean) => `
+\t// that logic should exist in one place
+\t// TODO https://github.com/FerretDB/FerretDB/issues/3235
+\tif params.Filter.Len() == 1 {
+\t\tv, _ := params.Filter.Get("_id")
+\t\tswitch v.(type) {
+\t\tcase string, types.ObjectID:
+${explain ? '\t\t\tfilterPushdown = true\n' : ''}\t\t\twhereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
+\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+\t\t}
+\t}
+`;
+
 export const FERRETDB_PATCHES = [
   {
     file: 'internal/backends/sqlite/collection.go',
-    find: `
-\t// that logic should exist in one place
-\t// TODO https://github.com/FerretDB/FerretDB/issues/3235
-\tif params.Filter.Len() == 1 {
-\t\tv, _ := params.Filter.Get("_id")
-\t\tswitch v.(type) {
-\t\tcase string, types.ObjectID:
-\t\t\twhereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
-\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
-\t\t}
-\t}
-`,
-    replace: `
-\twhereClause, args = prepareWhereClause(params.Filter)
-`,
+    find: idOnlyWhere(false),
+    replace: '\n\twhereClause, args = prepareWhereClause(params.Filter)\n',
   },
   {
     file: 'internal/backends/sqlite/collection.go',
-    find: `
-\t// that logic should exist in one place
-\t// TODO https://github.com/FerretDB/FerretDB/issues/3235
-\tif params.Filter.Len() == 1 {
-\t\tv, _ := params.Filter.Get("_id")
-\t\tswitch v.(type) {
-\t\tcase string, types.ObjectID:
-\t\t\tfilterPushdown = true
-\t\t\twhereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
-\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
-\t\t}
-\t}
-`,
-    replace: `
-\twhereClause, args = prepareWhereClause(params.Filter)
-\tfilterPushdown = whereClause != ""
-`,
+    find: idOnlyWhere(true),
+    replace: '\n\twhereClause, args = prepareWhereClause(params.Filter)\n\tfilterPushdown = whereClause != ""\n',
   },
   {
     file: 'internal/backends/sqlite/metadata/metadata.go',
